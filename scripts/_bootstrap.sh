@@ -1,0 +1,29 @@
+# Sourced by scripts/demo, scripts/test and scripts/bench: make sure .venv exists and
+# matches the pinned lock file(s). Safe to run repeatedly; reinstalls only when a lock changes.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+UV_VERSION="0.13.9"
+
+senim_bootstrap() {
+  # $@: lock files to install (relative to $ROOT)
+  local stamp="$VENV/.senim-stamp" want
+  want="$(cat "$ROOT/pyproject.toml" "$@" | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+    return 0
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "senim: creating virtual environment in .venv" >&2
+    "$PY" -m venv "$VENV"
+  fi
+  if [ ! -x "$VENV/bin/uv" ]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+  fi
+  echo "senim: installing pinned dependencies ($*)" >&2
+  local args=()
+  for f in "$@"; do args+=("$ROOT/$f"); done
+  "$VENV/bin/uv" pip sync --quiet --python "$VENV/bin/python" "${args[@]}"
+  "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e "$ROOT"
+  echo "$want" > "$stamp"
+}

@@ -1,0 +1,3 @@
+from senim.cli import main
+
+main()

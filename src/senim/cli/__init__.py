@@ -1,0 +1,48 @@
+"""senim's command-line interface: a thin typer layer over the library.
+
+Each sub-module registers its commands; none holds business logic.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from senim import __version__
+from senim.cli import _audit, _risk, _scan
+
+app = typer.Typer(
+    name="senim",
+    help=(
+        "senim (сенім, 'trust'): find, de-identify and govern personal data and AI systems "
+        "under Kazakhstan's Personal Data Law 94-V and AI Law 230-VIII."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"senim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """senim: personal-data and AI compliance workbench for Kazakhstan."""
+
+
+_scan.register(app)
+_risk.register(app)
+_audit.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

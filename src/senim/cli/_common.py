@@ -1,0 +1,96 @@
+"""Shared CLI plumbing: consoles, language option, and the single error mapping."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from senim._i18n import message, resolve_lang
+from senim.errors import PartialFailure, SenimError
+
+T = TypeVar("T")
+
+log = logging.getLogger("senim")
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of messages and reports: kk, ru or en (default: $SENIM_LANG or en).",
+        show_default=False,
+    ),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show internal tracebacks (for bug reports).")
+]
+
+
+def debug_enabled(flag: bool = False) -> bool:
+    return flag or os.environ.get("SENIM_DEBUG", "") not in ("", "0")
+
+
+def report_problems(problems: list[str], lang: str | None) -> None:
+    prefix = message("error.prefix", lang)
+    for problem in problems:
+        stderr.print(f"[bold red]{prefix}:[/] {problem}", markup=True, highlight=False)
+
+
+@contextmanager
+def handle_errors(lang: str | None, debug: bool = False) -> Iterator[None]:
+    """Map every error once: SenimError -> its message and exit code; others -> generic."""
+    lang = resolve_lang(lang)
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except PartialFailure as exc:
+        report_problems(exc.problems, lang)
+        stderr.print(exc.message(lang), markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except SenimError as exc:
+        if debug_enabled(debug):
+            raise
+        prefix = message("error.prefix", lang)
+        stderr.print(f"{prefix}: {exc.message(lang)}", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug_enabled(debug):
+            raise
+        log.debug("internal error", exc_info=True)
+        stderr.print(message("error.internal", lang, kind=type(exc).__name__), markup=False)
+        raise typer.Exit(70) from None
+
+
+def run(fn: Callable[[], T], lang: str | None, debug: bool = False) -> T:
+    with handle_errors(lang, debug):
+        return fn()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def write_text_output(text: str, path: str | None) -> None:
+    """Write to ``path`` or stdout ("-" or None)."""
+    if path in (None, "-"):
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    from senim.errors import InputError
+
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InputError("error.output_write", path=path, reason=exc.strerror or str(exc)) from exc
