@@ -40,7 +40,7 @@ def resolve_lang(lang: str | None = None) -> Lang:
     """Pick a language: explicit value, then ``$SENIM_LANG``, then English."""
     value = (lang or os.environ.get("SENIM_LANG") or DEFAULT_LANG).strip().lower()
     value = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en"}.get(value, value)
-    return value if value in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return value if value in LANGS else DEFAULT_LANG
 
 
 def message(key: str, lang: str | None = None, /, **params: object) -> str:
