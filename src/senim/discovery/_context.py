@@ -1,0 +1,75 @@
+"""Whole-word context matching in kk/ru/en.
+
+Context words are matched against the words near a candidate, never as substrings of other
+words: ``ИИН`` matches "ИИН:" and "(ИИН)" but not "ИИНФО". A trailing ``*`` makes a stem:
+``телефон*`` matches "телефон", "телефона", "телефоны". Multi-word phrases ("дата рождения")
+match consecutive words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["ContextMatcher", "words"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (Unicode letters and digits, Kazakh letters included)."""
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    parts: tuple[str, ...]
+    stem: bool
+    text: str
+
+
+class ContextMatcher:
+    """Finds context terms among words."""
+
+    def __init__(self, by_lang: Mapping[str, Iterable[str]]) -> None:
+        terms: list[_Term] = []
+        for entries in by_lang.values():
+            for raw in entries:
+                stem = raw.endswith("*")
+                parts = tuple(words(raw.rstrip("*")))
+                if parts:
+                    terms.append(_Term(parts, stem, raw))
+        self._terms = tuple(terms)
+        self._single = {t.parts[0]: t.text for t in terms if len(t.parts) == 1 and not t.stem}
+        self._stems = tuple(t for t in terms if len(t.parts) == 1 and t.stem)
+        self._phrases = tuple(t for t in terms if len(t.parts) > 1)
+
+    def __bool__(self) -> bool:
+        return bool(self._terms)
+
+    def find(self, tokens: list[str]) -> str | None:
+        """The first context term present in ``tokens`` (already lower-cased), or ``None``."""
+        if not self._terms:
+            return None
+        for i, tok in enumerate(tokens):
+            hit = self._single.get(tok)
+            if hit is not None:
+                return hit
+            for term in self._stems:
+                if tok.startswith(term.parts[0]):
+                    return term.text
+            for term in self._phrases:
+                n = len(term.parts)
+                window = tokens[i : i + n]
+                if len(window) < n:
+                    continue
+                head_ok = all(a == b for a, b in zip(window[:-1], term.parts[:-1], strict=True))
+                last = window[-1]
+                last_ok = last.startswith(term.parts[-1]) if term.stem else last == term.parts[-1]
+                if head_ok and last_ok:
+                    return term.text
+        return None
+
+    def find_in(self, text: str) -> str | None:
+        return self.find(words(text))

@@ -1,0 +1,142 @@
+"""The detector contract: mostly data (patterns, context words in kk/ru/en), plus hooks.
+
+A detector declares class constants and may override :meth:`Detector.validate` (a checksum:
+Luhn, mod-97, the IIN two-pass mod-11...) and :meth:`Detector.invalidate` (pruning). The base
+class owns matching, boundaries, context scoring and explanations, so every detector scores
+and explains itself the same way. Detectors that are not regular expressions (``PERSON``)
+override :meth:`Detector.candidates`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, Literal
+
+from senim.discovery._context import ContextMatcher
+
+__all__ = ["Candidate", "Detector", "Pattern"]
+
+Boundary = Literal["alnum", "digit", "word", "none"]
+
+VALIDATED_SCORE = 0.9
+"""Score of a candidate whose checksum or structure validated (before context)."""
+CONTEXT_BOOST = 0.35
+"""Score added when a context word (kk/ru/en) stands near the candidate (as in Presidio)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pattern:
+    """A named regular expression with its base score.
+
+    ``regex`` must work in both Python ``re`` and Rust ``regex`` (no look-around, no
+    back-references), because the same pattern pre-filters whole Arrow columns in polars.
+    Boundaries are enforced in code (see ``Detector.boundary``).
+    """
+
+    name: str
+    regex: str
+    score: float
+    ignore_case: bool = False
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.regex, re.IGNORECASE if self.ignore_case else 0)
+
+    def rust(self) -> str:
+        return f"(?i){self.regex}" if self.ignore_case else self.regex
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span a detector proposes, before validation and context scoring."""
+
+    start: int
+    end: int
+    pattern: str
+    score: float
+
+
+class Detector:
+    """Base of every detector. Subclasses set the class constants; hooks are optional."""
+
+    name: ClassVar[str]
+    """Stable identifier, e.g. ``kz_iin``; reported in each finding."""
+    entity: ClassVar[str]
+    """Entity reported, upper snake case (``KZ_IIN``, ``EMAIL``)."""
+    version: ClassVar[str] = "1"
+    country: ClassVar[str | None] = None
+    description: ClassVar[str] = ""
+    patterns: ClassVar[tuple[Pattern, ...]] = ()
+    context: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Context words per language (``kk``, ``ru``, ``en``); a trailing ``*`` matches word stems."""
+    context_required: ClassVar[bool] = False
+    """Report only when a context word stands near the candidate (or names the column)."""
+    boundary: ClassVar[Boundary] = "alnum"
+    """What may not touch the match: letters/digits (``alnum``), digits, word chars, nothing."""
+    column_hints: ClassVar[tuple[str, ...]] = ()
+    """Column-name words (kk/ru/en, stems with ``*``) that suggest this entity."""
+    validated_score: ClassVar[float] = VALIDATED_SCORE
+    """Score a candidate reaches when :meth:`validate` returns ``True``."""
+    prefilter_regex: ClassVar[str | None] = None
+    """Rust regex run on whole columns before Python matching; default: the patterns."""
+
+    # --- hooks -----------------------------------------------------------------------------
+    def validate(self, value: str) -> bool | None:
+        """Checksum/structure check: ``True`` valid, ``False`` reject, ``None`` unknown."""
+        return None
+
+    def invalidate(self, value: str) -> bool:
+        """Return ``True`` to prune a candidate that is certainly not this entity."""
+        return False
+
+    # --- machinery ---------------------------------------------------------------------------
+    @cached_property
+    def _compiled(self) -> tuple[tuple[Pattern, re.Pattern[str]], ...]:
+        return tuple((p, p.compiled()) for p in self.patterns)
+
+    @cached_property
+    def context_matcher(self) -> ContextMatcher:
+        return ContextMatcher(self.context)
+
+    @cached_property
+    def column_matcher(self) -> ContextMatcher:
+        return ContextMatcher({"any": self.column_hints})
+
+    def prefilter(self) -> str | None:
+        """Rust regex selecting rows worth a closer look (``None``: every row)."""
+        if self.prefilter_regex is not None:
+            return self.prefilter_regex
+        if not self.patterns:
+            return None
+        return "|".join(f"(?:{p.rust()})" for p in self.patterns)
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        """Spans matching a pattern and respecting the boundary rule."""
+        seen: set[tuple[int, int]] = set()
+        for pattern, rx in self._compiled:
+            for m in rx.finditer(text):
+                start, end = m.span()
+                if start == end or (start, end) in seen:
+                    continue
+                if not self._bounded(text, start, end):
+                    continue
+                seen.add((start, end))
+                yield Candidate(start, end, pattern.name, pattern.score)
+
+    def _bounded(self, text: str, start: int, end: int) -> bool:
+        if self.boundary == "none":
+            return True
+        before = text[start - 1] if start > 0 else ""
+        after = text[end] if end < len(text) else ""
+        for ch in (before, after):
+            if not ch:
+                continue
+            if self.boundary == "digit" and ch.isdigit():
+                return False
+            if self.boundary == "alnum" and ch.isalnum():
+                return False
+            if self.boundary == "word" and (ch.isalnum() or ch == "_"):
+                return False
+        return True

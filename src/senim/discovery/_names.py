@@ -1,0 +1,98 @@
+"""Name lexicons for PERSON: given names, surnames and patronymics in kk/ru/en.
+
+Sources (loaded from installed packages, not copied): the Kazakh, Russian, Ukrainian and
+English person datasets of `mimesis` (MIT licence, https://github.com/lk-geimfari/mimesis),
+plus ``data/names_kk_extra.txt``. Every Cyrillic name also gets its Latin transliterations
+(passport-style and the 2021 Kazakh Latin alphabet), so "Нұрсұлтан" covers "Nursultan".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["Lexicon", "lexicon", "transliterations"]
+
+_LOCALES = ("kk", "ru", "uk", "en")
+
+# Two common romanisations: passport-style (ICAO-like) and Kazakh Latin 2021.
+_TRANSLIT_PASSPORT = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
+    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
+    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}  # fmt: skip
+_TRANSLIT_KZ2021 = {
+    **_TRANSLIT_PASSPORT,
+    "ә": "ä", "ғ": "ğ", "й": "i", "қ": "q", "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü",
+    "х": "h", "ш": "ş", "ч": "ç", "ы": "y", "і": "ı", "ю": "iu", "я": "ia", "щ": "şş",
+}  # fmt: skip
+_TRANSLIT_COMMON = {**_TRANSLIT_PASSPORT, "й": "y", "ю": "yu", "я": "ya", "е": "e", "ы": "y"}
+
+
+def transliterations(name: str) -> set[str]:
+    """Latin spellings of a Cyrillic name (lower case); empty for a Latin name."""
+    low = name.casefold()
+    if not any("а" <= ch <= "я" or ch in "әғқңөұүһіё" for ch in low):
+        return set()
+    out = set()
+    for table in (_TRANSLIT_PASSPORT, _TRANSLIT_KZ2021, _TRANSLIT_COMMON):
+        out.add("".join(table.get(ch, ch) for ch in low))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Case-folded name sets."""
+
+    given: frozenset[str]
+    surnames: frozenset[str]
+    patronymics: frozenset[str]
+
+
+def _dataset(locale: str) -> dict[str, object]:
+    try:
+        path = resources.files("mimesis").joinpath("datasets", locale, "person.json")
+        data: dict[str, object] = json.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError, json.JSONDecodeError):
+        return {}
+    return data
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [n for v in value.values() if isinstance(v, list) for n in v if isinstance(n, str)]
+    if isinstance(value, list):
+        return [n for n in value if isinstance(n, str)]
+    return []
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load (once) every name list; Cyrillic entries add their Latin transliterations."""
+    given: set[str] = set()
+    surnames: set[str] = set()
+    patronymics: set[str] = set()
+    for locale in _LOCALES:
+        data = _dataset(locale)
+        given.update(_names(data.get("names")))
+        surnames.update(_names(data.get("surnames")))
+        patronymics.update(_names(data.get("patronymic")))
+    extra = resources.files("senim.discovery.data").joinpath("names_kk_extra.txt")
+    for line in extra.read_text("utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            given.add(line)
+
+    def fold(items: set[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for item in items:
+            low = item.casefold()
+            out.add(low)
+            out.update(transliterations(item))
+        return frozenset(out)
+
+    return Lexicon(given=fold(given), surnames=fold(surnames), patronymics=fold(patronymics))

@@ -1,0 +1,90 @@
+"""Keyed hashes and masked previews: how senim refers to a value without holding it.
+
+The hash key comes from ``$SENIM_HASH_KEY`` (hex or text), ``$SENIM_HASH_KEY_FILE``, or a
+per-user key file created on first use (``$XDG_CONFIG_HOME/senim/hash.key``, mode 0600), so
+the same value gives the same digest across runs on one machine and cannot be brute-forced
+from a report without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+__all__ = ["KeyedHasher", "mask_preview"]
+
+_MASK = "•"
+
+
+def _default_key_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "senim" / "hash.key"
+
+
+def _load_key() -> bytes:
+    raw = os.environ.get("SENIM_HASH_KEY")
+    if raw:
+        return raw.encode("utf-8")
+    path = Path(os.environ.get("SENIM_HASH_KEY_FILE") or _default_key_file())
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return secrets.token_bytes(32)  # unreadable location: an ephemeral per-run key
+    key = secrets.token_hex(32).encode("ascii")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    except OSError:
+        pass
+    return key
+
+
+class KeyedHasher:
+    """HMAC-SHA256 of ``entity:normalised value``, truncated to 16 hex characters."""
+
+    def __init__(self, *, key: bytes | None = None) -> None:
+        self._key = key if key is not None else _load_key()
+
+    def digest(self, entity: str, value: str) -> str:
+        norm = "".join(ch for ch in value.casefold() if ch.isalnum() or ch in "@.")
+        mac = hmac.new(self._key, f"{entity}:{norm}".encode(), hashlib.sha256)
+        return mac.hexdigest()[:16]
+
+
+def mask_preview(value: str) -> str:
+    """A masked preview that keeps shape, not content.
+
+    Separators stay; letters keep only the first letter of each word; in long digit runs
+    (10 or more characters) the first two and last two characters stay visible.
+    Short values are fully masked.
+    """
+    n = len(value)
+    if n < 4:
+        return _MASK * n
+    alnum = sum(ch.isalnum() for ch in value)
+    keep_digits = alnum >= 10 and sum(ch.isdigit() for ch in value) >= alnum * 0.8
+    out = []
+    seen = 0
+    word_start = True
+    for ch in value:
+        if not ch.isalnum():
+            out.append(ch)
+            word_start = True
+            continue
+        if keep_digits:
+            visible = seen < 2 or seen >= alnum - 2
+        else:
+            visible = word_start and ch.isalpha() and alnum >= 6
+        out.append(ch if visible else _MASK)
+        seen += 1
+        word_start = False
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Built-in detectors, one per file, registered through ``senim.discovery._registry``."""

@@ -1,0 +1,223 @@
+"""PERSON: people's names in Kazakh, Russian and English.
+
+Three sources of evidence, each measurable on its own (``docs/accuracy.md``):
+
+1. **Lexicon**: given names and surnames (mimesis kk/ru/uk/en + senim's Kazakh list) with
+   Latin transliterations.
+2. **Morphology**: name-shaped endings (patronymics -ович/-овна, -ұлы/-қызы, -uly/-kyzy;
+   surnames -ов/-ова/-ев/-ин/-ский/-енко/-баев...) and pymorphy3's ``Name``/``Surn``/``Patr``
+   tags for Russian words outside the lexicon.
+3. **NER** (optional, ``ner=True``): the Russian NER model shipped inside the ``natasha``
+   wheel (no download), for names no rule knows.
+
+Runs of capitalised words (Title Case or ALL CAPS, hyphenated parts, initials "А." "Ж.Қ.")
+are scored as a whole: a given name with a surname or patronymic is a strong finding; a
+surname with initials is good; a single name-like word needs a context word (ФИО, клиент,
+аты-жөні, Mr ...) to be reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any
+
+from senim.discovery._detector import Candidate, Detector
+from senim.discovery._names import lexicon
+
+_UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_LOW = "a-zа-яёәғқңөұүһі"
+_TOKEN = re.compile(
+    rf"[{_UP}][{_LOW}]+(?:['’][{_LOW}]+)?(?:-[{_UP}]?[{_LOW}]+)*"  # Title case, Аль-Фараби
+    rf"|[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})*"  # ALL CAPS
+    rf"|[{_UP}]\.(?:[ ]?[{_UP}]\.)?"  # initials: А. / А.Б. / А. Б.
+    rf"|(?:ұлы|қызы|uly|kyzy|ULY|KYZY|ҰЛЫ|ҚЫЗЫ)\b"  # separate Kazakh patronymic word
+)
+
+_PATRONYMIC = re.compile(
+    r"(?:ович|евич|ьич|ична|овна|евна|инична|ұлы|қызы|улы|кызы|uly|kyzy|ovich|evich|ovna|evna)$"
+)
+_SURNAME = re.compile(
+    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|швили|дзе|ян|"
+    r"баев|баева|бекова|беков|ұлы|"
+    r"ov|ova|ev|eva|yev|yeva|in|ina|sky|skaya|skiy|enko|bayev|bayeva|bekov|bekova)$"
+)
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    """Capitalised words that name places, organisations, months or roles, never persons."""
+    text = resources.files("senim.discovery.data").joinpath("not_names.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _classify(token: str) -> frozenset[str]:
+    """Evidence kinds for one token: given, surname, patronymic, initial, kzpatr, morph."""
+    if token.endswith("."):
+        return frozenset({"initial"})
+    low = token.casefold()
+    if low in ("ұлы", "қызы", "uly", "kyzy"):
+        return frozenset({"kzpatr"})
+    if low in _not_names():
+        return frozenset()
+    lex = lexicon()
+    kinds: set[str] = set()
+    parts = low.split("-")
+    if low in lex.given or parts[0] in lex.given:
+        kinds.add("given")
+    if low in lex.surnames:
+        kinds.add("surname")
+    if low in lex.patronymics or (_PATRONYMIC.search(low) and len(low) > 6):
+        kinds.add("patronymic")
+    elif len(low) > 4 and _SURNAME.search(low) and "given" not in kinds:
+        kinds.add("surname_shape")
+    if not kinds and any("а" <= ch <= "я" for ch in low):
+        kinds.update(_morph_tags(low))
+    return frozenset(kinds)
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def _morph_tags(word: str) -> frozenset[str]:
+    """pymorphy3's view of a Russian word: Name / Surn / Patr with a usable probability."""
+    kinds: set[str] = set()
+    for parse in _morph().parse(word)[:3]:
+        if parse.score < 0.3:
+            continue
+        tag = parse.tag
+        if "Geox" in tag or "Orgn" in tag:
+            return frozenset()
+        if "Name" in tag:
+            kinds.add("given")
+        elif "Surn" in tag:
+            kinds.add("surname")
+        elif "Patr" in tag:
+            kinds.add("patronymic")
+    return frozenset(kinds)
+
+
+def _score_run(kinds: list[frozenset[str]]) -> tuple[str, float] | None:
+    """Score a run of adjacent capitalised tokens."""
+    has = set().union(*kinds) if kinds else set()
+    names = sum(1 for k in kinds if k & {"given", "surname", "surname_shape", "patronymic"})
+    initials = sum(1 for k in kinds if "initial" in k)
+    strong_surname = any(k & {"surname", "surname_shape"} for k in kinds)
+    if len(kinds) >= 2 and "given" in has and (strong_surname or "patronymic" in has):
+        return "person_full_name", 0.85
+    if "given" in has and "kzpatr" in has:
+        return "person_full_name", 0.85
+    if initials and names and strong_surname:
+        return "person_initials", 0.75
+    if initials and names:
+        return "person_initials", 0.55
+    if len(kinds) >= 2 and names == len(kinds) and names >= 2:
+        return "person_name_pair", 0.6
+    if names == 1 and len(kinds) == 1:
+        return "person_single_name", 0.3
+    return None
+
+
+class PersonDetector(Detector):
+    name = "person"
+    entity = "PERSON"
+    version = "1"
+    description = (
+        "People's names in Kazakh, Russian and English: name lexicons with transliterations, "
+        "patronymic/surname morphology and pymorphy3, optionally natasha's offline NER."
+    )
+    boundary = "alnum"
+    prefilter_regex = rf"[{_UP}][{_LOW}]|[{_UP}]{{2,}}"
+    context = {
+        "kk": ("аты-жөні", "аты", "тегі", "есімі", "әкесінің аты", "азамат*", "клиент*",
+               "қызметкер*", "менеджер*", "пациент*", "өтініш беруші"),
+        "ru": ("фио", "ф и о", "гражданин*", "гражданка", "гр", "клиент*", "заемщик*", "заёмщик*",
+               "сотрудник*", "менеджер*", "уважаем*", "пациент*", "заявител*", "г-н", "г-жа",
+               "имя", "фамилия", "отчество"),
+        "en": ("name", "full name", "mr", "mrs", "ms", "dr", "customer", "client", "employee",
+               "patient", "dear", "applicant", "first name", "last name", "surname"),
+    }  # fmt: skip
+    column_hints = (
+        "name", "*name", "full_name", "fio", "фио", "имя*", "фамили*", "отчеств*", "аты*",
+        "тегі", "есім*", "first_name", "last_name", "surname", "patronymic", "client", "customer",
+    )  # fmt: skip
+
+    def __init__(self, *, ner: bool = False) -> None:
+        self.ner = ner
+
+    @cached_property
+    def _ner_tools(self) -> tuple[Any, Any]:
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        found: dict[tuple[int, int], Candidate] = {}
+        for cand in self._lexical(text):
+            found[(cand.start, cand.end)] = cand
+        if self.ner:
+            for cand in self._neural(text):
+                overlap = [k for k in found if k[0] < cand.end and cand.start < k[1]]
+                if not overlap:
+                    found[(cand.start, cand.end)] = cand
+                    continue
+                # NER confirms a lexical run: keep the wider span, raise the score
+                start = min([cand.start, *(k[0] for k in overlap)])
+                end = max([cand.end, *(k[1] for k in overlap)])
+                best = max(found.pop(k).score for k in overlap)
+                found[(start, end)] = Candidate(start, end, "person_ner_confirmed", max(best, 0.85))
+        yield from sorted(found.values(), key=lambda c: c.start)
+
+    def _lexical(self, text: str) -> Iterator[Candidate]:
+        run: list[tuple[int, int, frozenset[str]]] = []
+        for m in _TOKEN.finditer(text):
+            start, end = m.span()
+            if run and not self._adjacent(text, run[-1][1], start):
+                yield from self._emit(run)
+                run = []
+            if start > 0 and text[start - 1].isalnum():
+                continue
+            run.append((start, end, _classify(m.group())))
+        yield from self._emit(run)
+
+    @staticmethod
+    def _adjacent(text: str, prev_end: int, start: int) -> bool:
+        gap = text[prev_end:start]
+        return len(gap) <= 2 and gap.strip() == ""
+
+    @staticmethod
+    def _emit(run: list[tuple[int, int, frozenset[str]]]) -> Iterator[Candidate]:
+        """Split a run at tokens with no evidence; score each segment that has a name in it."""
+        segment: list[tuple[int, int, frozenset[str]]] = []
+        for item in [*run, (0, 0, frozenset())]:
+            if item[2]:
+                segment.append(item)
+                continue
+            if any(kinds - {"initial", "kzpatr"} for _, _, kinds in segment):
+                scored = _score_run([kinds for _, _, kinds in segment])
+                if scored is not None:
+                    yield Candidate(segment[0][0], segment[-1][1], scored[0], scored[1])
+            segment = []
+
+    def _neural(self, text: str) -> Iterator[Candidate]:
+        if not any("а" <= ch.casefold() <= "я" or ch in "әғқңөұүһі" for ch in text):
+            return
+        from natasha import Doc
+
+        segmenter, tagger = self._ner_tools
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_ner(tagger)
+        for span in doc.spans:
+            if span.type == "PER":
+                yield Candidate(span.start, span.stop, "person_ner", 0.7)

@@ -1,0 +1,168 @@
+"""Render a :class:`~senim.discovery.ScanReport` as JSON, JSON Lines, a console table or HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from senim._i18n import message, resolve_lang
+from senim.discovery._report import ColumnSummary, ScanReport
+from senim.report._charts import BarChart, bar_chart_svg
+from senim.report._html import render_html
+
+__all__ = ["FORMATS", "iter_jsonl", "print_table", "render_html_report", "render_json"]
+
+FORMATS = ("table", "json", "jsonl", "html")
+HTML_FINDINGS_LIMIT = 500
+
+
+def entity_label(entity: str, lang: str | None) -> str:
+    label = message(f"entity.{entity}", lang)
+    return entity if label == f"entity.{entity}" else label
+
+
+def iter_jsonl(report: ScanReport) -> Iterator[str]:
+    """One JSON object per finding: the ARCHITECTURE.md contract (+ preview, digest, why)."""
+    for f in report.finding_list():
+        yield json.dumps(f.to_dict(), ensure_ascii=False)
+
+
+def _column_dict(c: ColumnSummary) -> dict[str, Any]:
+    return {
+        "source": c.source,
+        "column": c.column,
+        "rows": c.rows,
+        "verdict": c.verdict,
+        "name_suggests": list(c.name_suggests),
+        "entities": [
+            {
+                "entity": e.entity,
+                "rows": e.rows,
+                "share": round(e.share, 4),
+                "mean_score": e.mean_score,
+                "max_score": e.max_score,
+            }
+            for e in c.entities
+        ],
+    }
+
+
+def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
+    return {
+        "summary": {
+            "sources": len(report.sources),
+            "records": sum(s.records for s in report.sources),
+            "findings": report.findings.num_rows,
+            "entities": report.entity_counts,
+            "partial": report.partial,
+            "duration_s": round(report.duration_s, 3),
+        },
+        "sources": [
+            {
+                "source": s.name,
+                "kind": s.kind,
+                "format": s.format,
+                "bytes": s.size,
+                "records": s.records,
+                "findings": s.findings,
+                "status": s.status,
+                "problem": s.problem.message(lang) if s.problem else None,
+            }
+            for s in report.sources
+        ],
+        "columns": [_column_dict(c) for c in report.columns],
+        "problems": [p.message(lang) for p in report.problems],
+        "findings": [f.to_dict() for f in report.finding_list()],
+    }
+
+
+def render_json(report: ScanReport, lang: str | None = None) -> str:
+    return json.dumps(to_dict(report, lang), ensure_ascii=False, indent=2)
+
+
+def print_table(report: ScanReport, console: Console, lang: str | None = None) -> None:
+    """A compact console view: entities, columns, then problems."""
+
+    def t(key: str, **kw: object) -> str:
+        return message(key, lang, **kw)
+
+    counts = report.entity_counts
+    if not counts:
+        console.print(t("report.scan.none"))
+    else:
+        table = Table(title=t("report.scan.entities"), title_justify="left")
+        table.add_column(t("report.scan.entity"))
+        table.add_column(t("report.scan.count"), justify="right")
+        for entity, count in counts.items():
+            table.add_row(f"{entity} — {entity_label(entity, lang)}", str(count))
+        console.print(table)
+    interesting = [c for c in report.columns if c.entities or c.name_suggests]
+    if interesting:
+        table = Table(title=t("report.scan.columns"), title_justify="left")
+        for key in ("source", "column", "rows", "entity", "share", "confidence", "name_suggests"):
+            table.add_column(t(f"report.scan.{key}"))
+        for c in interesting:
+            top = c.entities[0] if c.entities else None
+            table.add_row(
+                c.source,
+                c.column,
+                str(c.rows),
+                top.entity if top else "—",
+                f"{100 * top.share:.1f}%" if top else "—",
+                f"{top.mean_score:.2f}" if top else "—",
+                ", ".join(c.name_suggests) or "—",
+            )
+        console.print(table)
+    for s in report.sources:
+        if s.problem is not None:
+            console.print(f"[red]{message('error.prefix', lang)}:[/] {s.problem.message(lang)}")
+    console.print(
+        f"{len(report.sources)} {t('report.scan.total_sources')}, "
+        f"{sum(s.records for s in report.sources)} {t('report.scan.total_records')}, "
+        f"{report.findings.num_rows} {t('report.scan.total_findings')}. "
+        + t("report.scan.duration", seconds=f"{report.duration_s:.2f}")
+    )
+
+
+def render_html_report(report: ScanReport, lang: str | None = None) -> str:
+    """A self-contained HTML report (inline CSS and SVG) a DPO can send on."""
+    code = resolve_lang(lang)
+    counts = report.entity_counts
+    chart = ""
+    if counts:
+        chart = bar_chart_svg(
+            BarChart(
+                labels=[entity_label(e, code) for e in counts],
+                values=[float(v) for v in counts.values()],
+                value_format="{:.0f}",
+            )
+        )
+    per_source: dict[str, dict[str, int]] = {}
+    if report.findings.num_rows:
+        for src, ent in zip(
+            report.findings.column("source").to_pylist(),
+            report.findings.column("entity").to_pylist(),
+            strict=True,
+        ):
+            per_source.setdefault(src, {}).setdefault(ent, 0)
+            per_source[src][ent] += 1
+    findings = report.finding_list()[:HTML_FINDINGS_LIMIT]
+    return render_html(
+        "scan.html.j2",
+        {
+            "report": report,
+            "counts": counts,
+            "chart": chart,
+            "per_source": per_source,
+            "columns": [c for c in report.columns if c.entities or c.name_suggests],
+            "findings": findings,
+            "total_findings": report.findings.num_rows,
+            "records": sum(s.records for s in report.sources),
+            "entity_label": lambda e: entity_label(e, code),
+        },
+        lang=code,
+    )
