@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from senim import __version__
-from senim.cli import _audit, _risk, _scan
+from senim.cli import _audit, _deid, _risk, _scan
 
 app = typer.Typer(
     name="senim",
@@ -39,6 +39,7 @@ def _root(
 
 
 _scan.register(app)
+_deid.register(app)
 _risk.register(app)
 _audit.register(app)
 

@@ -1,0 +1,3 @@
+"""Modules whose import registers store migrations. Each area adds one line for its schema."""
+
+MODULES: tuple[str, ...] = ()
