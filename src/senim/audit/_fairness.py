@@ -12,22 +12,29 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from senim.audit._data import read_table
 from senim.audit._metrics import METRIC_BY_NAME, METRICS, MetricDef, cells, fraction
 from senim.audit._policy import Criterion, Policy, load_policy
-from senim.audit._stats import adjust_p_values, newcombe, proportion, two_proportion_p_value, wilson
+from senim.audit._stats import (
+    NAN,
+    adjust_p_values,
+    newcombe,
+    proportion,
+    two_proportion_p_value,
+    wilson,
+)
 from senim.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from senim.audit._bootstrap import BootstrapSamples
 
 Status = Literal["pass", "fail", "insufficient_data", "not_applicable"]
 Features = dict[str, str | None]
-FloatArray = npt.NDArray[np.float64]
 
 _TRUE = frozenset({"1", "true", "t", "yes", "y"})
 _FALSE = frozenset({"0", "false", "f", "no", "n"})
@@ -189,8 +196,6 @@ def audit_decisions(
 
 
 def _replace_source(report: FairnessReport, source: str) -> FairnessReport:
-    from dataclasses import replace
-
     return replace(report, source=_safe_source(source))
 
 
@@ -304,12 +309,13 @@ def audit_fairness(
         raise InputError("audit.error.no_rows")
 
     keys = list(sens)
-    edges: FloatArray | None = None
+    edges: list[float] | None = None
     if score is not None:
         lo, hi = work.select(
             pl.col(_SCORE).min().alias("lo"), pl.col(_SCORE).max().alias("hi")
         ).row(0)
-        edges = np.linspace(float(lo), float(hi), bins + 1)
+        step = (float(hi) - float(lo)) / bins
+        edges = [float(lo) + k * step for k in range(bins)] + [float(hi)]
         width = (float(hi) - float(lo)) or 1.0
         work = work.with_columns(
             ((pl.col(_SCORE) - float(lo)) / width * bins)
@@ -332,8 +338,14 @@ def audit_fairness(
 
     metric_defs = [m for m in METRICS if label is not None or not m.needs_label]
     dims = _dimensions(sens, intersectional)
-    rng = np.random.default_rng(seed) if bootstrap else None
-    overall = _groups(finest, (), metric_defs, pol, rows_used, edges, label is not None, None, 0)[0]
+    rng = None
+    if bootstrap:
+        from senim.audit._bootstrap import make_rng
+
+        rng = make_rng(seed)
+    overall = _groups(
+        _rollup(finest, ()), finest, (), metric_defs, pol, rows_used, edges, label is not None, None
+    )[0]
     dimensions = [
         _dimension(
             finest,
@@ -421,73 +433,64 @@ def _rollup(finest: pl.DataFrame, cols: Sequence[str], extra: Sequence[str] = ()
     return finest.group_by(keys).agg(sums).sort(keys, nulls_last=True)
 
 
-def _counts(table: pl.DataFrame, has_label: bool) -> dict[str, npt.NDArray[np.int64]]:
-    n = table.get_column("n").to_numpy().astype(np.int64)
-    pp = table.get_column("pp").to_numpy().astype(np.int64)
-    if has_label:
-        lp = table.get_column("lp").to_numpy().astype(np.int64)
-        tp = table.get_column("tp").to_numpy().astype(np.int64)
-    else:
-        lp = np.zeros_like(n)
-        tp = np.zeros_like(n)
-    return {"n": n, "pp": pp, "lp": lp, "tp": tp}
+def _counts(table: pl.DataFrame, has_label: bool) -> list[dict[str, int]]:
+    columns = ["n", "pp", *(["lp", "tp"] if has_label else [])]
+    rows = [dict(zip(columns, map(int, row), strict=True)) for row in table.select(columns).rows()]
+    if not has_label:
+        for row in rows:
+            row["lp"] = row["tp"] = 0
+    return rows
 
 
-def _opt(value: float) -> float | None:
+def _opt(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
+def _features(table: pl.DataFrame, cols: tuple[str, ...]) -> list[Features]:
+    if not cols:
+        return [{}]
+    return [dict(row) for row in table.select(cols).iter_rows(named=True)]
+
+
 def _groups(
+    table: pl.DataFrame,
     finest: pl.DataFrame,
     cols: tuple[str, ...],
     metric_defs: Sequence[MetricDef],
     pol: Policy,
     total: int,
-    edges: FloatArray | None,
+    edges: list[float] | None,
     has_label: bool,
-    boot: dict[str, FloatArray] | None,
-    alpha_index: int,
+    boot: BootstrapSamples | None,
 ) -> list[GroupResult]:
-    table = _rollup(finest, cols)
     counts = _counts(table, has_label)
-    cell = cells(counts["n"], counts["pp"], counts["lp"], counts["tp"])
-    features = (
-        [{c: row[c] for c in cols} for row in table.select(cols).iter_rows(named=True)]
-        if cols
-        else [{}]
-    )
-    per_metric: dict[str, tuple[Any, ...]] = {}
-    for metric in metric_defs:
-        num, den = fraction(metric, cell)
-        value = proportion(num, den)
-        low, high = wilson(num, den, pol.confidence)
-        per_metric[metric.name] = (num, den, value, low, high)
+    features = _features(table, cols)
     calibration = _calibration(finest, cols, features, pol, edges) if edges is not None else None
     out = []
-    for i, feats in enumerate(features):
+    for i, (feats, c) in enumerate(zip(features, counts, strict=True)):
+        cell = cells(c["n"], c["pp"], c["lp"], c["tp"])
         metrics: dict[str, Estimate] = {}
-        for name, (num, den, value, low, high) in per_metric.items():
-            b_lo = b_hi = None
-            if boot is not None:
-                b_lo, b_hi = _percentiles(boot[name][:, i], pol.confidence)
-            metrics[name] = Estimate(
-                value=_opt(value[i]),
-                low=_opt(low[i]),
-                high=_opt(high[i]),
-                numerator=int(num[i]),
-                denominator=int(den[i]),
+        for metric in metric_defs:
+            num, den = fraction(metric, cell)
+            low, high = wilson(num, den, pol.confidence)
+            b_lo, b_hi = boot.group(metric.name, i) if boot is not None else (None, None)
+            metrics[metric.name] = Estimate(
+                value=_opt(proportion(num, den)),
+                low=_opt(low),
+                high=_opt(high),
+                numerator=num,
+                denominator=den,
                 boot_low=b_lo,
                 boot_high=b_hi,
             )
-        n = int(counts["n"][i])
         bins_i, ece = calibration[i] if calibration is not None else ((), None)
         out.append(
             GroupResult(
                 features=feats,
-                count=n,
-                share=n / total if total else 0.0,
-                small=n < pol.min_group_size,
-                confusion={k: int(v[i]) for k, v in cell.items()} if has_label else None,
+                count=c["n"],
+                share=c["n"] / total if total else 0.0,
+                small=c["n"] < pol.min_group_size,
+                confusion={str(k): v for k, v in cell.items()} if has_label else None,
                 metrics=metrics,
                 calibration=bins_i,
                 calibration_error=ece,
@@ -501,33 +504,28 @@ def _calibration(
     cols: tuple[str, ...],
     features: list[Features],
     pol: Policy,
-    edges: FloatArray,
+    edges: list[float],
 ) -> list[tuple[tuple[CalibrationBin, ...], float | None]] | None:
     if "lp" not in finest.columns:
         return None
     table = _rollup(finest, cols, (_BIN,))
     index = {tuple(f.get(c) for c in cols): i for i, f in enumerate(features)}
     per_group: list[list[CalibrationBin]] = [[] for _ in features]
-    n = table.get_column("n").to_numpy().astype(np.int64)
-    lp = table.get_column("lp").to_numpy().astype(np.int64)
-    low, high = wilson(lp, n, pol.confidence)
-    ssum = table.get_column("ssum").to_numpy()
-    bins = table.get_column(_BIN).to_numpy()
-    keys = table.select(cols).iter_rows() if cols else itertools.repeat((), table.height)
-    for j, key in enumerate(keys):
-        b = int(bins[j])
-        per_group[index[tuple(key)]].append(
+    for row in table.iter_rows(named=True):
+        n, lp, b = int(row["n"]), int(row["lp"]), int(row[_BIN])
+        low, high = wilson(lp, n, pol.confidence)
+        per_group[index[tuple(row[c] for c in cols)]].append(
             CalibrationBin(
-                low=float(edges[b]),
-                high=float(edges[b + 1]),
-                count=int(n[j]),
-                mean_score=float(ssum[j] / n[j]),
-                observed_rate=float(lp[j] / n[j]),
-                observed_low=float(low[j]),
-                observed_high=float(high[j]),
+                low=edges[b],
+                high=edges[b + 1],
+                count=n,
+                mean_score=float(row["ssum"]) / n,
+                observed_rate=lp / n,
+                observed_low=low,
+                observed_high=high,
             )
         )
-    probabilistic = float(edges[0]) >= 0.0 and float(edges[-1]) <= 1.0
+    probabilistic = edges[0] >= 0.0 and edges[-1] <= 1.0
     out: list[tuple[tuple[CalibrationBin, ...], float | None]] = []
     for group_bins in per_group:
         total = sum(b.count for b in group_bins)
@@ -540,71 +538,31 @@ def _calibration(
     return out
 
 
-def _percentiles(samples: FloatArray, confidence: float) -> tuple[float | None, float | None]:
-    finite = samples[~np.isnan(samples)]
-    if finite.size == 0:
-        return None, None
-    tail = (1.0 - confidence) / 2.0 * 100.0
-    lo, hi = np.percentile(finite, [tail, 100.0 - tail])
-    return float(lo), float(hi)
-
-
-def _bootstrap(
-    counts: dict[str, npt.NDArray[np.int64]],
-    metric_defs: Sequence[MetricDef],
-    rng: np.random.Generator,
-    replicates: int,
-    has_label: bool,
-) -> dict[str, FloatArray]:
-    """Stratified bootstrap on counts: resampling rows within a group is a multinomial draw."""
-    n = counts["n"]
-    groups = n.size
-    if has_label:
-        cell = cells(n, counts["pp"], counts["lp"], counts["tp"])
-        probs = np.stack([cell[c] for c in ("tp", "fp", "fn", "tn")], axis=1) / n[:, None]
-        draws = np.stack(
-            [rng.multinomial(int(n[g]), probs[g], size=replicates) for g in range(groups)], axis=1
-        )  # (B, G, 4)
-        tp, fp, fn, tn = (draws[..., k] for k in range(4))
-    else:
-        pp_draw = np.stack(
-            [
-                rng.binomial(int(n[g]), counts["pp"][g] / n[g], size=replicates)
-                for g in range(groups)
-            ],
-            axis=1,
-        )
-        tp, fp, fn, tn = np.zeros_like(pp_draw), pp_draw, np.zeros_like(pp_draw), n - pp_draw
-    boot_cells = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
-    out: dict[str, FloatArray] = {}
-    for metric in metric_defs:
-        num = sum(boot_cells[c] for c in metric.numerator)
-        den = sum(boot_cells[c] for c in metric.denominator)
-        out[metric.name] = proportion(num, den)
-    return out
-
-
 def _dimension(
     finest: pl.DataFrame,
     cols: tuple[str, ...],
     metric_defs: Sequence[MetricDef],
     pol: Policy,
     total: int,
-    edges: FloatArray | None,
+    edges: list[float] | None,
     has_label: bool,
     reference: Mapping[str, str] | None,
-    rng: np.random.Generator | None,
+    rng: Any,
     replicates: int,
 ) -> Dimension:
     table = _rollup(finest, cols)
-    counts = _counts(table, has_label)
-    boot = _bootstrap(counts, metric_defs, rng, replicates, has_label) if rng else None
-    groups = _groups(finest, cols, metric_defs, pol, total, edges, has_label, boot, 0)
+    boot = None
+    if rng is not None:
+        from senim.audit._bootstrap import bootstrap_counts
+
+        boot = bootstrap_counts(
+            _counts(table, has_label), metric_defs, rng, replicates, has_label, pol.confidence
+        )
+    groups = _groups(table, finest, cols, metric_defs, pol, total, edges, has_label, boot)
     ref_index, rule = _reference(groups, cols, reference)
-    disparities = _disparities(groups, ref_index, counts, metric_defs, pol, boot)
+    disparities = _disparities(groups, ref_index, metric_defs, pol, boot)
     criteria = [
-        _criterion(crit, cols, groups, ref_index, counts, has_label, pol, boot)
-        for crit in pol.criteria
+        _criterion(crit, cols, groups, ref_index, has_label, pol, boot) for crit in pol.criteria
     ]
     return Dimension(
         columns=cols,
@@ -632,64 +590,52 @@ def _reference(
 def _disparities(
     groups: list[GroupResult],
     ref: int,
-    counts: dict[str, npt.NDArray[np.int64]],
     metric_defs: Sequence[MetricDef],
     pol: Policy,
-    boot: dict[str, FloatArray] | None,
+    boot: BootstrapSamples | None,
 ) -> list[Disparity]:
     rows: list[dict[str, Any]] = []
     for metric in metric_defs:
-        ref_est = groups[ref].metrics[metric.name]
-        others = [i for i in range(len(groups)) if i != ref]
-        if not others:
-            continue
-        k1 = np.array([groups[i].metrics[metric.name].numerator for i in others])
-        n1 = np.array([groups[i].metrics[metric.name].denominator for i in others])
-        low, high = newcombe(k1, n1, ref_est.numerator, ref_est.denominator, pol.confidence)
-        p = two_proportion_p_value(k1, n1, ref_est.numerator, ref_est.denominator)
-        for j, i in enumerate(others):
-            est = groups[i].metrics[metric.name]
-            diff = (
-                est.value - ref_est.value
-                if est.value is not None and ref_est.value is not None
-                else None
+        r = groups[ref].metrics[metric.name]
+        for i, group in enumerate(groups):
+            if i == ref:
+                continue
+            e = group.metrics[metric.name]
+            defined = e.value is not None and r.value is not None
+            low, high = newcombe(
+                e.numerator, e.denominator, r.numerator, r.denominator, pol.confidence
             )
-            ratio = (
-                est.value / ref_est.value
-                if est.value is not None and ref_est.value not in (None, 0.0)
-                else None
-            )
-            b_lo = b_hi = None
-            if boot is not None:
-                b_lo, b_hi = _percentiles(
-                    boot[metric.name][:, i] - boot[metric.name][:, ref], pol.confidence
-                )
+            b_lo, b_hi = boot.difference(metric.name, i, ref) if boot else (None, None)
             rows.append(
                 {
-                    "features": groups[i].features,
+                    "features": group.features,
                     "metric": metric.name,
-                    "value": est.value,
-                    "reference_value": ref_est.value,
-                    "difference": diff,
-                    "difference_low": _opt(low[j]) if diff is not None else None,
-                    "difference_high": _opt(high[j]) if diff is not None else None,
-                    "ratio": ratio,
-                    "p_value": _opt(p[j]),
-                    "small": groups[i].small or groups[ref].small,
+                    "value": e.value,
+                    "reference_value": r.value,
+                    "difference": e.value - r.value
+                    if e.value is not None and r.value is not None
+                    else None,
+                    "difference_low": _opt(low) if defined else None,
+                    "difference_high": _opt(high) if defined else None,
+                    "ratio": e.value / r.value if e.value is not None and r.value else None,
+                    "p_value": _opt(
+                        two_proportion_p_value(
+                            e.numerator, e.denominator, r.numerator, r.denominator
+                        )
+                    ),
+                    "small": group.small or groups[ref].small,
                     "boot_low": b_lo,
                     "boot_high": b_hi,
                 }
             )
-    family = np.array(
-        [np.nan if r["small"] or r["p_value"] is None else r["p_value"] for r in rows]
-    )
-    adjusted = adjust_p_values(family, pol.correction) if rows else family
+    family = [NAN if r["small"] or r["p_value"] is None else r["p_value"] for r in rows]
+    adjusted = adjust_p_values(family, pol.correction)
     alpha = 1.0 - pol.confidence
     out = []
-    for r, adj in zip(rows, adjusted, strict=True):
+    for row, adj in zip(rows, adjusted, strict=True):
         p_adj = _opt(adj)
         out.append(
-            Disparity(**r, p_adjusted=p_adj, significant=p_adj is not None and p_adj < alpha)
+            Disparity(**row, p_adjusted=p_adj, significant=p_adj is not None and p_adj < alpha)
         )
     return out
 
@@ -699,10 +645,9 @@ def _criterion(
     cols: tuple[str, ...],
     groups: list[GroupResult],
     ref: int,
-    counts: dict[str, npt.NDArray[np.int64]],
     has_label: bool,
     pol: Policy,
-    boot: dict[str, FloatArray] | None,
+    boot: BootstrapSamples | None,
 ) -> CriterionResult:
     threshold = crit.threshold if crit.threshold is not None else float(pol.min_group_size)
 
@@ -740,11 +685,14 @@ def _criterion(
     small = tuple(g.features for g in groups if g.small)
     candidates: list[tuple[float, str, int, int, float | None, float | None]] = []
     for name in crit.metrics:
-        values = {i: groups[i].metrics[name].value for i in eligible}
-        usable = [i for i, v in values.items() if v is not None]
-        stat = _statistic(crit, usable, values, ref, boot[name] if boot else None, pol)
-        if stat is not None:
-            candidates.append((stat[0], name, stat[1], stat[2], stat[3], stat[4]))
+        values = {i: v for i in eligible if (v := groups[i].metrics[name].value) is not None}
+        stat = _statistic(crit.statistic, values, ref)
+        if stat is None:
+            continue
+        b_lo, b_hi = (
+            boot.statistic(name, crit.statistic, list(values), ref) if boot else (None, None)
+        )
+        candidates.append((stat[0], name, stat[1], stat[2], b_lo, b_hi))
     if not candidates:
         return make(
             metric=None,
@@ -759,7 +707,6 @@ def _criterion(
     chosen = min(candidates) if ratio_like else max(candidates)
     value, name, worst, best, b_lo, b_hi = chosen
     a, b = groups[worst].metrics[name], groups[best].metrics[name]
-    p = two_proportion_p_value(a.numerator, a.denominator, b.numerator, b.denominator)
     return make(
         metric=name,
         value=value,
@@ -767,7 +714,9 @@ def _criterion(
         reason=None,
         worst=groups[worst].features,
         best=groups[best].features,
-        p_value=_opt(float(p)),
+        p_value=_opt(
+            two_proportion_p_value(a.numerator, a.denominator, b.numerator, b.denominator)
+        ),
         boot_low=b_lo,
         boot_high=b_hi,
         excluded_small=small,
@@ -775,63 +724,31 @@ def _criterion(
 
 
 def _statistic(
-    crit: Criterion,
-    usable: list[int],
-    values: Mapping[int, float | None],
-    ref: int,
-    samples: FloatArray | None,
-    pol: Policy,
-) -> tuple[float, int, int, float | None, float | None] | None:
-    """``(value, worst group, comparison group, boot low, boot high)`` or None if undefined."""
-    vals = {i: float(values[i]) for i in usable}  # type: ignore[arg-type]
-    to_ref = crit.statistic.endswith("_to_reference")
-    if to_ref:
-        if ref not in vals or len(vals) < 2:
+    statistic: str, vals: Mapping[int, float], ref: int
+) -> tuple[float, int, int] | None:
+    """``(value, worst group, comparison group)``, or None when undefined."""
+    if len(vals) < 2:
+        return None
+    if statistic.endswith("_to_reference"):
+        if ref not in vals:
             return None
         others = [i for i in vals if i != ref]
-        if crit.statistic == "max_difference_to_reference":
+        if statistic == "max_difference_to_reference":
             worst = max(others, key=lambda i: abs(vals[i] - vals[ref]))
-            value = abs(vals[worst] - vals[ref])
-        else:
-            ratios = {i: _sym_ratio(vals[i], vals[ref]) for i in others}
-            defined = {i: r for i, r in ratios.items() if r is not None}
-            if not defined:
-                return None
-            worst = min(defined, key=lambda i: defined[i])
-            value = defined[worst]
-        comparison = ref
-    else:
-        if len(vals) < 2:
-            return None
-        hi = max(vals, key=lambda i: vals[i])
-        lo = min(vals, key=lambda i: vals[i])
-        if crit.statistic == "max_difference":
-            value = vals[hi] - vals[lo]
-        else:
-            if vals[hi] == 0.0:
-                return None
-            value = vals[lo] / vals[hi]
-        worst, comparison = lo, hi
-    b_lo = b_hi = None
-    if samples is not None:
-        sub = samples[:, usable]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if crit.statistic == "max_difference":
-                dist = np.nanmax(sub, axis=1) - np.nanmin(sub, axis=1)
-            elif crit.statistic == "min_ratio":
-                dist = np.nanmin(sub, axis=1) / np.nanmax(sub, axis=1)
-            else:
-                r = samples[:, [ref]]
-                oth = samples[:, [i for i in usable if i != ref]]
-                if crit.statistic == "max_difference_to_reference":
-                    dist = np.nanmax(np.abs(oth - r), axis=1)
-                else:
-                    dist = np.nanmin(np.minimum(oth / r, r / oth), axis=1)
-        b_lo, b_hi = _percentiles(np.where(np.isfinite(dist), dist, np.nan), pol.confidence)
-    return value, worst, comparison, b_lo, b_hi
+            return abs(vals[worst] - vals[ref]), worst, ref
+        ratios = {i: _sym_ratio(vals[i], vals[ref]) for i in others}
+        worst = min(ratios, key=lambda i: ratios[i])
+        return ratios[worst], worst, ref
+    hi = max(vals, key=lambda i: vals[i])
+    lo = min(vals, key=lambda i: vals[i])
+    if statistic == "max_difference":
+        return vals[hi] - vals[lo], lo, hi
+    if vals[hi] == 0.0:
+        return None
+    return vals[lo] / vals[hi], lo, hi
 
 
-def _sym_ratio(a: float, b: float) -> float | None:
+def _sym_ratio(a: float, b: float) -> float:
     if a == b:
         return 1.0
     if a == 0.0 or b == 0.0:
@@ -846,11 +763,10 @@ def _compare(value: float, threshold: float, crit: Criterion) -> Status:
 
 def _adjust_criteria(dimensions: list[Dimension], pol: Policy) -> list[Dimension]:
     """Correct the criteria's worst-pair tests for multiple comparisons, across all dimensions."""
-    from dataclasses import replace
-
     flat = [c for d in dimensions for c in d.criteria]
-    p = np.array([np.nan if c.p_value is None else c.p_value for c in flat])
-    adjusted = adjust_p_values(p, pol.correction) if flat else p
+    adjusted = adjust_p_values(
+        [NAN if c.p_value is None else c.p_value for c in flat], pol.correction
+    )
     alpha = 1.0 - pol.confidence
     it = iter(adjusted)
     out = []
@@ -859,11 +775,7 @@ def _adjust_criteria(dimensions: list[Dimension], pol: Policy) -> list[Dimension
         for c in dim.criteria:
             adj = _opt(next(it))
             crits.append(
-                replace(
-                    c,
-                    p_adjusted=adj,
-                    significant=None if adj is None else adj < alpha,
-                )
+                replace(c, p_adjusted=adj, significant=None if adj is None else adj < alpha)
             )
         out.append(replace(dim, criteria=tuple(crits)))
     return out

@@ -11,11 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
-
 Cell = Literal["tp", "fp", "fn", "tn"]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,13 +52,11 @@ METRIC_BY_NAME = {metric.name: metric for metric in METRICS}
 METRIC_NAMES = tuple(METRIC_BY_NAME)
 
 
-def cells(n: IntArray, pp: IntArray, lp: IntArray, tp: IntArray) -> dict[Cell, IntArray]:
-    """The four confusion cells from the additive counts."""
+def cells(n: int, pp: int, lp: int, tp: int) -> dict[Cell, int]:
+    """The four confusion cells from the additive counts of one group."""
     return {"tp": tp, "fp": pp - tp, "fn": lp - tp, "tn": n - pp - lp + tp}
 
 
-def fraction(metric: MetricDef, table: dict[Cell, IntArray]) -> tuple[IntArray, IntArray]:
-    """``(numerator, denominator)`` count arrays of ``metric``."""
-    num = sum((table[c] for c in metric.numerator), start=np.zeros_like(table["tp"]))
-    den = sum((table[c] for c in metric.denominator), start=np.zeros_like(table["tp"]))
-    return np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64)
+def fraction(metric: MetricDef, table: dict[Cell, int]) -> tuple[int, int]:
+    """``(numerator, denominator)`` counts of ``metric`` for one group."""
+    return sum(table[c] for c in metric.numerator), sum(table[c] for c in metric.denominator)

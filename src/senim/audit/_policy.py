@@ -148,7 +148,8 @@ def _default_policy() -> Policy:
 
 def _parse(text: str, name: str) -> Policy:
     try:
-        data = yaml.safe_load(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ConfigError("audit.error.policy_yaml", path=name, reason=str(exc)[:200]) from exc
     try:
