@@ -69,7 +69,7 @@ def mask_preview(value: str) -> str:
     """
     n = len(value)
     if n < 4:
-        return _MASK * n
+        return "".join(_MASK if ch.isalnum() else ch for ch in value)
     alnum = sum(ch.isalnum() for ch in value)
     keep_digits = alnum >= 10 and sum(ch.isdigit() for ch in value) >= alnum * 0.8
     out = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from senim.discovery._detector import Detector, Pattern
 
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_NAME = rf"[{_UP}0-9][\w\-]*(?:[ ][{_UP}0-9][\w\-]*){{0,3}}"
+_NAME = rf"[{_UP}0-9][\w\-]*(?:[ ][{_UP}][\w\-]*){{0,3}}"
 _NUM = r"\d{1,4}[A-Za-zА-Яа-я]?(?:/\d{1,4})?"
 # Russian: ул. Абая, д. 10, кв. 5 / пр-т Аль-Фараби 77/8 / мкр. Самал-2, д. 33
 _RU_STREET = (

@@ -30,6 +30,11 @@ class EmailDetector(Detector):
     }
     column_hints = ("email*", "e_mail*", "mail*", "почт*", "пошта*")
 
+    def _bounded(self, text: str, start: int, end: int) -> bool:
+        # "a..b@x.kz" is malformed as a whole; do not report its tail "b@x.kz"
+        before = text[start - 1] if start else ""
+        return not (before and (before.isalnum() or before in ".!#$%&'*+/=?^`{|}~-_"))
+
     def validate(self, value: str) -> bool | None:
         try:
             validate_email(value, check_deliverability=False, allow_smtputf8=True)

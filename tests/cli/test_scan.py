@@ -1,0 +1,165 @@
+"""`senim scan`: formats, the JSONL contract, exit codes, messages, no raw values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from senim._i18n import message
+from senim.cli import app
+
+RAW = ["900101300007", "87011234567", "aigerim.bekova@mail.kz", "Иванов Иван Иванович"]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    (tmp_path / "clients.csv").write_text(
+        "id,full_name,iin,phone\n"
+        "1,Иванов Иван Иванович,900101300007,87011234567\n"
+        "2,Aigerim Bekova,061211600012,+77051234567\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "letter.txt").write_text(
+        "Құрметті клиент!\nЖСН 900101300007, e-mail aigerim.bekova@mail.kz\n", encoding="utf-8"
+    )
+    (tmp_path / "events.jsonl").write_text(
+        '{"user": {"iin": "061211600012"}, "ip": "10.0.0.7"}\n{"user": {"iin": null}}\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("SENIM_HASH_KEY", "cli-test-key")
+    return CliRunner()
+
+
+def test_jsonl_contract(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(app, ["scan", str(data), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows
+    for row in rows:
+        assert {"source", "record", "column", "start", "end", "entity", "score", "detector"} <= set(
+            row
+        )
+        assert isinstance(row["start"], int)
+        assert isinstance(row["end"], int)
+    text_rows = [r for r in rows if r["source"].endswith("letter.txt")]
+    letter = (data / "letter.txt").read_text("utf-8")
+    for r in text_rows:
+        assert r["record"] is None
+        assert r["column"] is None
+    iin = next(r for r in text_rows if r["entity"] == "KZ_IIN")
+    assert letter[iin["start"] : iin["end"]] == "900101300007"
+    csv_iin = [r for r in rows if r["source"].endswith("clients.csv") and r["entity"] == "KZ_IIN"]
+    assert [(r["record"], r["column"], r["start"], r["end"]) for r in csv_iin] == [
+        (0, "iin", 0, 12),
+        (1, "iin", 0, 12),
+    ]
+    nested = [r for r in rows if r["source"].endswith("events.jsonl")]
+    assert {(r["record"], r["column"], r["entity"]) for r in nested} == {
+        (0, "user.iin", "KZ_IIN"),
+        (0, "ip", "IP_ADDRESS"),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "html"])
+def test_outputs_hold_no_raw_values(
+    runner: CliRunner, data: Path, fmt: str, tmp_path: Path
+) -> None:
+    out = tmp_path / f"report.{fmt}"
+    result = runner.invoke(app, ["scan", str(data), "--format", fmt, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8") if fmt != "table" else result.stdout
+    assert text
+    for raw in RAW:
+        assert raw not in text
+
+
+def test_html_report_in_three_languages(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    for lang in ("kk", "ru", "en"):
+        out = tmp_path / f"r-{lang}.html"
+        result = runner.invoke(
+            app, ["scan", str(data), "-f", "html", "-o", str(out), "--lang", lang]
+        )
+        assert result.exit_code == 0
+        html = out.read_text("utf-8")
+        assert f'<html lang="{lang}">' in html
+        assert message("report.scan.title", lang) in html
+        assert "<svg" in html
+        assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_json_has_column_summary(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(app, ["scan", str(data / "clients.csv"), "-f", "json"])
+    doc = json.loads(result.stdout)
+    columns = {c["column"]: c for c in doc["columns"]}
+    assert columns["iin"]["verdict"] == "KZ_IIN"
+    assert columns["iin"]["entities"][0]["share"] == 1.0
+    assert columns["phone"]["verdict"] == "KZ_PHONE"
+    assert columns["full_name"]["verdict"] == "PERSON"
+    assert doc["summary"]["records"] == 2
+    assert doc["summary"]["partial"] is False
+
+
+def test_fail_on(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(app, ["scan", str(data), "-f", "jsonl", "--fail-on", "KZ_IIN"])
+    assert result.exit_code == 1
+    assert message("scan.fail_on_found", "en", entities="KZ_IIN") in result.stderr
+    result = runner.invoke(app, ["scan", str(data), "-f", "jsonl", "--fail-on", "KZ_PASSPORT"])
+    assert result.exit_code == 0
+    result = runner.invoke(app, ["scan", str(data), "-f", "jsonl", "--fail-on", "any"])
+    assert result.exit_code == 1
+
+
+def test_partial_failure_exit_3(runner: CliRunner, data: Path) -> None:
+    (data / "broken.json").write_text('{"a": [1, 2', encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(data), "-f", "jsonl"])
+    assert result.exit_code == 3
+    assert "broken.json" in result.stderr
+    assert "Traceback" not in result.output
+    assert any(json.loads(line)["entity"] == "KZ_IIN" for line in result.stdout.splitlines())
+
+
+def test_missing_path_alone_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    result = runner.invoke(app, ["scan", str(missing), "--lang", "ru"])
+    assert result.exit_code == 2
+    assert message("error.path_not_found", "ru", path=str(missing)) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "params"),
+    [
+        (
+            ["--format", "xml"],
+            "error.unknown_format",
+            {"value": "xml", "choices": "table, json, jsonl, html"},
+        ),
+        (["--min-score", "2"], "scan.bad_min_score", {"value": 2.0}),
+    ],
+)
+def test_usage_errors(
+    runner: CliRunner, data: Path, args: list[str], key: str, params: dict[str, object]
+) -> None:
+    result = runner.invoke(app, ["scan", str(data), *args])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: " + message(key, "en", **params)
+
+
+def test_unknown_entity(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(app, ["scan", str(data), "--entities", "KZ_IIN,NOPE"])
+    assert result.exit_code == 2
+    assert "Unknown entity NOPE" in result.stderr
+
+
+def test_help_lists_exit_codes(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scan", "--help"])
+    assert result.exit_code == 0
+    assert "--fail-on" in result.stdout
+    assert "Exit codes" in result.stdout

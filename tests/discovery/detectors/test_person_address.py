@@ -1,0 +1,55 @@
+"""PERSON and ADDRESS in Kazakh, Russian and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from senim.discovery import Scanner
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Иванов Сергей Петрович подал заявление", ["Иванов Сергей Петрович"]),
+        ("Заявитель: Қасымов Нұрсұлтан Әбішұлы", ["Қасымов Нұрсұлтан Әбішұлы"]),
+        ("Айгерім Серікқызы Бекова келді", ["Айгерім Серікқызы Бекова"]),
+        ("Клиент Нурсултан Абишевич Касымов", ["Нурсултан Абишевич Касымов"]),
+        ("Nursultan Kassymov signed", ["Nursultan Kassymov"]),
+        ("Aigerim Nurlankyzy Bekova", ["Aigerim Nurlankyzy Bekova"]),
+        ("Dear John Smith,", ["John Smith"]),
+        ("ИВАНОВ ИВАН ИВАНОВИЧ", ["ИВАНОВ ИВАН ИВАНОВИЧ"]),
+        ("подписал Петров И.И.", ["Петров И.И."]),
+        ("Сейтқалиев Е.Ж.", ["Сейтқалиев Е.Ж."]),
+        ("ФИО: Смирнова", ["Смирнова"]),  # single name with context
+        ("Смирнова", []),  # single name, no context
+        ("Республика Казахстан, город Алматы", []),
+        ("АО Народный Банк Казахстана", []),
+        ("В понедельник Министерство опубликовало отчёт", []),
+    ],
+)
+def test_person(text: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]
+    assert found(text, "PERSON") == expected
+
+
+def test_person_ner_is_optional_and_adds_names() -> None:
+    text = "Вчера Бахытжан Сагинтаев встретился с журналистами."
+    lexical = Scanner(entities=["PERSON"]).scan_text(text)
+    neural = Scanner(entities=["PERSON"], ner=True).scan_text(text)
+    assert [text[f.start : f.end] for f in neural] == ["Бахытжан Сагинтаев"]
+    assert len(neural) >= len(lexical)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("г. Алматы, ул. Абая, д. 10, кв. 5", ["ул. Абая, д. 10, кв. 5"]),
+        ("проживает: пр-т Аль-Фараби 77/8", ["пр-т Аль-Фараби 77/8"]),
+        ("мкр. Самал-2, д. 33", ["мкр. Самал-2, д. 33"]),
+        ("Абай даңғылы, 10-үй, 5-пәтер", ["Абай даңғылы, 10-үй, 5-пәтер"]),
+        ("Сәтбаев көшесі 22", ["Сәтбаев көшесі 22"]),
+        ("221B Baker Street, Apt 5", ["221B Baker Street, Apt 5"]),
+        ("Мы обсудили улицу и дом", []),
+    ],
+)
+def test_address(text: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]
+    assert found(text, "ADDRESS") == expected

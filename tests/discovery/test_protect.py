@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from senim.discovery import KeyedHasher, mask_preview
+from senim.discovery._protect import _load_key
+
+
+@given(st.text(max_size=80))
+def test_mask_keeps_length_and_separators(value: str) -> None:
+    masked = mask_preview(value)
+    assert len(masked) == len(value)
+    for a, b in zip(value, masked, strict=True):
+        if not a.isalnum():
+            assert a == b
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=19))
+def test_mask_hides_the_middle_of_numbers(value: str) -> None:
+    masked = mask_preview(value)
+    assert masked[2:-2] == "•" * (len(value) - 4)
+
+
+@given(
+    st.text(min_size=1, max_size=40),
+    st.binary(min_size=8, max_size=32),
+    st.binary(min_size=8, max_size=32),
+)
+def test_digest_stable_per_key_and_differs_across_keys(value: str, k1: bytes, k2: bytes) -> None:
+    h1, h2 = KeyedHasher(key=k1), KeyedHasher(key=k1)
+    assert h1.digest("EMAIL", value) == h2.digest("EMAIL", value)
+    if k1 != k2:
+        assert KeyedHasher(key=k2).digest("EMAIL", value + "x") != h1.digest("EMAIL", value + "x")
+
+
+def test_digest_normalises_formatting() -> None:
+    h = KeyedHasher(key=b"k")
+    assert h.digest("KZ_PHONE", "+7 (701) 123-45-67") == h.digest("KZ_PHONE", "+77011234567")
+    assert h.digest("KZ_IIN", "900101300007") != h.digest("KZ_BIN", "900101300007")
+
+
+def test_key_file_is_created_private(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SENIM_HASH_KEY", raising=False)
+    monkeypatch.setenv("SENIM_HASH_KEY_FILE", str(tmp_path / "k" / "hash.key"))
+    key = _load_key()
+    path = tmp_path / "k" / "hash.key"
+    assert path.read_bytes().strip() == key
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert _load_key() == key

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
+from senim.discovery._api import scan_table, to_arrow
+from senim.discovery._model import findings_from_batch
+from senim.errors import InputError, UsageError
+
+ROWS = {
+    "client_name": ["Иванов Иван Иванович", "Aigerim Bekova", None, "Иванов Иван Иванович"],
+    "iin": ["900101300007", "061211600012", "", "900101300007"],
+    "note": ["звонить 87011234567", "ok", "email a@b.kz", "—"],
+    "amount": [1.5, 2.0, 3.0, 4.0],
+}
+
+
+def test_scan_batch_names_record_and_column(scanner: Scanner) -> None:
+    batch = pa.RecordBatch.from_pydict(ROWS)
+    out = scanner.scan_batch(batch, source="clients.csv", record_offset=100)
+    assert out.schema == FINDINGS_SCHEMA
+    got = {(f.record, f.column, f.entity) for f in findings_from_batch(out)}
+    assert got == {
+        (100, "client_name", "PERSON"),
+        (101, "client_name", "PERSON"),
+        (103, "client_name", "PERSON"),
+        (100, "iin", "KZ_IIN"),
+        (101, "iin", "KZ_IIN"),
+        (103, "iin", "KZ_IIN"),
+        (100, "note", "KZ_PHONE"),
+        (102, "note", "EMAIL"),
+    }
+    for f in findings_from_batch(out):
+        assert f.source == "clients.csv"
+        assert f.start >= 0
+        assert f.end > f.start
+
+
+def test_reserved_columns_give_provenance(scanner: Scanner) -> None:
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "text": ["line one", "ИИН 900101300007"],
+            "_senim_offset": pa.array([0, 9], pa.int64()),
+            "_senim_source": ["a.txt", "a.txt"],
+        }
+    )
+    (f,) = findings_from_batch(scanner.scan_batch(batch))
+    assert (f.source, f.record, f.column, f.start, f.end) == ("a.txt", None, None, 13, 25)
+
+    batch = pa.RecordBatch.from_pydict(
+        {"v": ["x", "900101300007"], "_senim_record": pa.array([7, 42], pa.int64())}
+    )
+    (f,) = findings_from_batch(scanner.scan_batch(batch, source="t"))
+    assert f.record == 42
+
+
+def test_typed_columns(scanner: Scanner) -> None:
+    table = pa.table(
+        {
+            "iin": pa.array([900101300007, 1], pa.int64()),
+            "birth_date": pa.array([dt.date(1985, 3, 12), None], pa.date32()),
+            "flag": [True, False],
+        }
+    )
+    found = {(f.column, f.entity) for f in findings_from_batch(scanner.scan_batch(table))}
+    assert found == {("iin", "KZ_IIN"), ("birth_date", "DATE_OF_BIRTH")}
+
+
+@pytest.mark.parametrize("kind", ["arrow", "polars", "pandas"])
+def test_scan_table_accepts_arrow_polars_pandas(kind: str, scanner: Scanner) -> None:
+    table = pa.table({k: v for k, v in ROWS.items() if k != "amount"})
+    data = {"arrow": table, "polars": pl.from_arrow(table), "pandas": table.to_pandas()}[kind]
+    report = scan_table(data, source="t", scanner=scanner)
+    columns = {c.column: c for c in report.columns}
+    assert columns["iin"].verdict == "KZ_IIN"
+    assert columns["iin"].rows == 3  # the empty string is not a value
+    assert columns["iin"].entities[0].share == pytest.approx(1.0)
+    assert columns["client_name"].verdict == "PERSON"
+    assert columns["client_name"].name_suggests == ("PERSON",)
+    assert columns["note"].verdict is None
+    assert report.entity_counts == {"KZ_IIN": 3, "PERSON": 3, "EMAIL": 1, "KZ_PHONE": 1}
+
+
+def test_unsupported_table_type() -> None:
+    with pytest.raises(InputError) as info:
+        to_arrow([1, 2, 3])
+    assert info.value.message("en") == (
+        "Cannot scan a list: pass a pyarrow Table, a polars DataFrame or a pandas DataFrame"
+    )
+
+
+def test_entity_selection(scanner: Scanner) -> None:
+    only = Scanner(entities=["EMAIL"], hasher=KeyedHasher(key=b"k"))
+    assert [f.entity for f in only.scan_text("a@b.kz ИИН 900101300007")] == ["EMAIL"]
+    with pytest.raises(UsageError) as info:
+        Scanner(entities=["NOPE"])
+    assert info.value.key == "scan.unknown_entity"
+
+
+def test_min_score_filters() -> None:
+    strict = Scanner(min_score=0.95, hasher=KeyedHasher(key=b"k"))
+    assert [
+        f.entity for f in strict.scan_text("900101300007 — платёж принят банком. ИИН 061211600012")
+    ] == ["KZ_IIN"]
+
+
+def test_no_raw_value_in_findings(scanner: Scanner) -> None:
+    text = "ИИН 900101300007, email aigerim.bekova@mail.kz, карта 4111 1111 1111 1111"
+    for f in scanner.scan_text(text):
+        raw = text[f.start : f.end]
+        dumped = str(f.to_dict())
+        assert raw not in dumped
+        assert len(f.preview) == len(raw)
+
+
+# ---- invariants --------------------------------------------------------------------------
+
+noise = st.text(
+    alphabet=st.sampled_from(list("abc xyz АБВ әғқ ңөұ үһі 0123456789.,:;-+@()\n")), max_size=60
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(noise, noise)
+def test_embedded_iin_is_found_with_valid_offsets(before: str, after: str) -> None:
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"), entities=["KZ_IIN"])
+    text = f"{before} ИИН 900101300007 {after}"
+    findings = scanner.scan_text(text)
+    assert "900101300007" in [text[f.start : f.end] for f in findings]
+    for f in findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert 0.0 <= f.score <= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(ROWS["note"] + ROWS["iin"] + ["Иванов Иван Иванович"]), max_size=12)
+)
+def test_findings_do_not_depend_on_row_order(values: list[str]) -> None:
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    forward = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"c": values})))
+    backward = findings_from_batch(
+        scanner.scan_batch(pa.RecordBatch.from_pydict({"c": values[::-1]}))
+    )
+    n = len(values)
+    a = sorted((f.record, f.start, f.end, f.entity, f.digest) for f in forward)
+    b = sorted((n - 1 - f.record, f.start, f.end, f.entity, f.digest) for f in backward)  # type: ignore[operator]
+    assert a == b
