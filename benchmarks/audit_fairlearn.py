@@ -160,7 +160,7 @@ fairlearn computes the intersection only.
 | tool | wall time (median) | runs |
 |---|---:|---:|
 | `senim audit --intersectional --format json` | {ours_t:.2f} s | {len(senim_times)} |
-| fairlearn `MetricFrame` (pandas + scikit-learn metrics) | {theirs_t:.2f} s | {len(fairlearn_times)} |
+| fairlearn `MetricFrame` (pandas, scikit-learn) | {theirs_t:.2f} s | {len(fairlearn_times)} |
 
 Speed-up: **{speedup:.1f}x** (target ≥ 30x: {"met" if speedup >= 30 else "not met"}).
 Agreement: {compared} values compared, largest absolute difference {worst:.1e}

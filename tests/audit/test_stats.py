@@ -86,4 +86,5 @@ def test_newcombe_contains_difference(k1: int, n1: int, k2: int, n2: int) -> Non
     k1, k2 = min(k1, n1), min(k2, n2)
     lo, hi = newcombe(k1, n1, k2, n2)
     assert lo - 1e-12 <= k1 / n1 - k2 / n2 <= hi + 1e-12
-    assert -1.0 - 1e-12 <= lo and hi <= 1.0 + 1e-12
+    assert lo >= -1.0 - 1e-12
+    assert hi <= 1.0 + 1e-12
