@@ -185,9 +185,14 @@ class Pack:
     def cite(self, citation: Citation, lang: Lang) -> str:
         """``AI Law 230-VIII, Art. 17(3)(1)`` in ``lang``."""
         law = self.model.laws[citation.law]
-        ref = citation.article
-        if not ref.startswith("Annex"):
-            ref = message("risk.cite.article", lang, article=citation.article)
+        if citation.article.startswith("Annex "):
+            annex = citation.article.split(" ", 1)[1]
+            if citation.paragraph:
+                ref = message("risk.cite.annex_point", lang, annex=annex, point=citation.paragraph)
+            else:
+                ref = message("risk.cite.annex", lang, annex=annex)
+            return f"{law.short.get(lang)}, {ref}"
+        ref = message("risk.cite.article", lang, article=citation.article)
         if citation.paragraph:
             ref += f"({citation.paragraph})"
         if citation.subparagraph:
