@@ -72,11 +72,21 @@ def bootstrap_counts(
     generator: np.random.Generator = rng
     n = np.array([g["n"] for g in groups], dtype=np.int64)
     if has_label:
-        probs = np.array(
-            [[g["tp"], g["pp"] - g["tp"], g["lp"] - g["tp"], g["n"] - g["pp"] - g["lp"] + g["tp"]]
-             for g in groups],
-            dtype=np.float64,
-        ) / n[:, None]  # fmt: skip
+        probs = (
+            np.array(
+                [
+                    [
+                        g["tp"],
+                        g["pp"] - g["tp"],
+                        g["lp"] - g["tp"],
+                        g["n"] - g["pp"] - g["lp"] + g["tp"],
+                    ]
+                    for g in groups
+                ],
+                dtype=np.float64,
+            )
+            / n[:, None]
+        )
         draws = np.stack(
             [generator.multinomial(int(n[i]), probs[i], size=replicates) for i in range(n.size)],
             axis=1,
