@@ -1,9 +1,172 @@
-"""CLI commands of the deid area (owned by that area; registered from senim.cli)."""
+"""CLI commands of the deid area: ``deid``, ``deid-keygen``, ``deid-reidentify``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from senim.deid import DeidKeys, Policy
+
+from senim._i18n import message, resolve_lang
+from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
+
+KeyFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="File holding the key (default: $SENIM_DEID_KEY_FILE, then $SENIM_DEID_KEY). "
+        "Keys are never accepted on the command line.",
+    ),
+]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Store URL for the vault (default: $SENIM_STORE or .senim/senim.db)."
+    ),
+]
+
+
+def deid(
+    input_path: Annotated[
+        Path, typer.Argument(help="File to de-identify: text, CSV/TSV, JSON, JSONL or Parquet.")
+    ],
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", "-o", help="Output file (same format), or the plan with --plan-only."
+        ),
+    ] = None,
+    policy_path: Annotated[
+        Path | None,
+        typer.Option("--policy", "-p", help="YAML policy: operators per entity and column."),
+    ] = None,
+    plan_only: Annotated[
+        bool,
+        typer.Option("--plan-only", help="Scan and write the plan (YAML) instead of applying it."),
+    ] = False,
+    key_file: KeyFileOption = None,
+    store: StoreOption = None,
+    summary_path: Annotated[
+        str | None,
+        typer.Option("--summary", help="Write a JSON summary (counts only) to this file."),
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """De-identify a file: find personal data with 'scan' and replace it per the policy.
+
+    Without --policy every finding becomes its tag (<KZ_IIN>, <PERSON> ...). Records keep
+    their number and order. Exit codes: 0 done; 2 usage, input, policy or key error.
+    """
+    import json
+
+    from senim.deid import Deidentifier, deidentify_file, dump_policy, load_policy
+    from senim.deid import Policy as PolicyModel
+    from senim.deid import plan_file as make_plan
+
+    code = resolve_lang(lang)
+    with handle_errors(code, debug):
+        from senim.errors import UsageError
+
+        if out is None:
+            raise UsageError("deid.out_required")
+        policy = load_policy(policy_path) if policy_path is not None else PolicyModel()
+        if plan_only:
+            plan = make_plan(input_path, policy=policy)
+            write_text_output(dump_policy(plan), out)
+            if out != "-":
+                stderr.print(message("deid.plan_written", code, path=out), markup=False)
+            return
+        keys = _keys_if_needed(policy, key_file)
+        vault = None
+        if policy.uses_vault:
+            from senim.deid import Vault
+            from senim.store import Store
+
+            assert keys is not None
+            vault = Vault(store=Store.open(store), keys=keys)
+        deidentifier = Deidentifier(policy=policy, keys=keys, vault=vault)
+        result = deidentify_file(input_path, Path(out), deidentifier=deidentifier)
+        if summary_path is not None:
+            write_text_output(
+                json.dumps(result.to_dict(), ensure_ascii=False, indent=2), summary_path
+            )
+        stderr.print(
+            message(
+                "deid.done",
+                code,
+                records=result.records,
+                output=out,
+                replaced=result.summary.total,
+            ),
+            markup=False,
+        )
+
+
+def _keys_if_needed(policy: Policy, key_file: Path | None) -> DeidKeys | None:
+    from senim.deid import load_keys
+
+    if policy.needs_key or key_file is not None:
+        return load_keys(key_file=key_file)
+    return None
+
+
+def keygen(
+    path: Annotated[Path, typer.Argument(help="Where to write the new key (mode 600).")],
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Create a random 256-bit de-identification key file."""
+    from senim.deid import generate_key_file
+
+    code = resolve_lang(lang)
+    with handle_errors(code, debug):
+        target = generate_key_file(path)
+        stderr.print(message("deid.key_created", code, path=str(target)), markup=False)
+
+
+def reidentify(
+    tokens: Annotated[
+        list[str], typer.Argument(help="Vault tokens (pseudonyms) or enc1 tokens to reverse.")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (recorded in the re-identification log).")
+    ],
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who asks (default: the OS user name).")
+    ] = None,
+    key_file: KeyFileOption = None,
+    store: StoreOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Authorised re-identification: print originals of tokens; every request is logged."""
+    from senim.deid import Vault, load_keys
+    from senim.store import Store
+
+    code = resolve_lang(lang)
+    with handle_errors(code, debug):
+        keys = load_keys(key_file=key_file)
+        vault = Vault(store=Store.open(store), keys=keys)
+        results = vault.reidentify(tokens, reason=reason, actor=actor)
+        lines = []
+        for r in results:
+            if r.value is not None:
+                lines.append(message("deid.reid_ok", code, token=r.token, value=r.value))
+            else:
+                lines.append(message("deid.reid_refused", code, token=r.token, outcome=r.outcome))
+        write_text_output("\n".join(lines), None)
+        who = vault.log(limit=1)[0].actor if results else (actor or "")
+        stderr.print(message("deid.reid_logged", code, count=len(results), actor=who), markup=False)
+        if any(r.value is None for r in results):
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
     """Register this area's commands on ``app``."""
+    app.command("deid")(deid)
+    app.command("deid-keygen")(keygen)
+    app.command("deid-reidentify")(reidentify)

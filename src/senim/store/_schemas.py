@@ -1,3 +1,5 @@
 """Modules whose import registers store migrations. Each area adds one line for its schema."""
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "senim.deid._vault_schema",
+)

@@ -1,0 +1,1 @@
+"""Data files of the deid area (regions of Kazakhstan for generalisation hierarchies)."""
