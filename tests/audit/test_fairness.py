@@ -292,8 +292,11 @@ def test_yes_no_and_boolean_columns() -> None:
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_reads_files(tmp_path: Path, decisions: pl.DataFrame, suffix: str) -> None:
     path = tmp_path / f"d{suffix}"
-    {".csv": decisions.write_csv, ".parquet": decisions.write_parquet,
-     ".jsonl": decisions.write_ndjson}[suffix](path)  # fmt: skip
+    {
+        ".csv": decisions.write_csv,
+        ".parquet": decisions.write_parquet,
+        ".jsonl": decisions.write_ndjson,
+    }[suffix](path)
     report = audit_decisions(str(path), prediction="approved", label="repaid", sensitive=["sex"])
     direct = audit_fairness(decisions, prediction="approved", label="repaid", sensitive=["sex"])
     assert [g.metrics for g in report.groups] == [g.metrics for g in direct.groups]
@@ -361,13 +364,16 @@ def test_input_errors(source: str, kwargs: dict[str, str], key: str) -> None:
 def test_policy_validation(tmp_path: Path) -> None:
     policy = load_policy()
     assert policy.id == "senim-default-fairness"
-    assert all("en" in c.rationale and "ru" in c.rationale and "kk" in c.rationale
-               for c in policy.criteria)  # fmt: skip
+    assert all(
+        "en" in c.rationale and "ru" in c.rationale and "kk" in c.rationale for c in policy.criteria
+    )
     assert all(c.basis for c in policy.criteria)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\nversion: '1'\ncriteria:\n  - id: a\n    metrics: [nonsense]\n"
-                   "    statistic: max_difference\n    threshold: 0.1\n    pass_if: '<='\n"
-                   "    rationale: {en: x}\n")  # fmt: skip
+    bad.write_text(
+        "id: x\nversion: '1'\ncriteria:\n  - id: a\n    metrics: [nonsense]\n"
+        "    statistic: max_difference\n    threshold: 0.1\n    pass_if: '<='\n"
+        "    rationale: {en: x}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_policy(bad)
     assert err.value.key == "audit.error.policy_invalid"

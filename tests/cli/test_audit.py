@@ -82,10 +82,22 @@ def test_intersectional_reference_and_bootstrap(csv_path: str) -> None:
     result = runner.invoke(
         app,
         [
-            "audit", csv_path, *BASE, "--sensitive", "sex,region", "--intersectional",
-            "--reference", "sex=F", "--bootstrap", "50", "--seed", "3", "--format", "json",
+            "audit",
+            csv_path,
+            *BASE,
+            "--sensitive",
+            "sex,region",
+            "--intersectional",
+            "--reference",
+            "sex=F",
+            "--bootstrap",
+            "50",
+            "--seed",
+            "3",
+            "--format",
+            "json",
         ],
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [d["columns"] for d in data["dimensions"]] == [["sex"], ["region"], ["sex", "region"]]
@@ -103,9 +115,22 @@ def test_table_and_html_in_each_language(csv_path: str, tmp_path: Path, lang: st
     out = tmp_path / f"report-{lang}.html"
     html = runner.invoke(
         app,
-        ["audit", csv_path, *BASE, "--score", "score", "--sensitive", "region", "--format",
-         "html", "--lang", lang, "-o", str(out)],
-    )  # fmt: skip
+        [
+            "audit",
+            csv_path,
+            *BASE,
+            "--score",
+            "score",
+            "--sensitive",
+            "region",
+            "--format",
+            "html",
+            "--lang",
+            lang,
+            "-o",
+            str(out),
+        ],
+    )
     assert html.exit_code == 0, html.output
     text = out.read_text("utf-8")
     assert text.startswith("<!doctype html>")
@@ -152,9 +177,18 @@ def test_database_url(db_url: str, tmp_path: Path) -> None:
     try:
         result = runner.invoke(
             app,
-            ["audit", db_url, "--table", "senim_cli_audit", *BASE, "--sensitive", "sex",
-             "--format", "json"],
-        )  # fmt: skip
+            [
+                "audit",
+                db_url,
+                "--table",
+                "senim_cli_audit",
+                *BASE,
+                "--sensitive",
+                "sex",
+                "--format",
+                "json",
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert sum(g["count"] for g in json.loads(result.stdout)["groups"]) == 500
     finally:
@@ -162,3 +196,115 @@ def test_database_url(db_url: str, tmp_path: Path) -> None:
         with engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS senim_cli_audit"))
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def model_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    import joblib
+    from skl2onnx import to_onnx
+    from sklearn.linear_model import LogisticRegression
+
+    folder = tmp_path_factory.mktemp("cli-model")
+    rng = np.random.default_rng(1)
+    income = rng.normal(300, 80, 800)
+    debt = rng.normal(100, 40, 800)
+    y = ((income - 300) / 50 - (debt - 100) / 30 + rng.normal(0, 1, 800) > 0).astype(np.int64)
+    frame = pl.DataFrame(
+        {"income": income, "debt": debt, "sex": rng.choice(["F", "M"], 800), "repaid": y}
+    )
+    data = folder / "apps.csv"
+    frame.write_csv(data)
+    x = frame.select("income", "debt").to_numpy()
+    model = LogisticRegression().fit(x, y)
+    joblib.dump(model, folder / "model.joblib")
+    onnx = to_onnx(model, x[:1].astype(np.float32), options={"zipmap": False})
+    (folder / "model.onnx").write_bytes(onnx.SerializeToString())
+    return str(data), str(folder / "model.joblib"), str(folder / "model.onnx")
+
+
+@pytest.mark.parametrize("kind", [1, 2])
+def test_explain_json(model_files: tuple[str, str, str], kind: int) -> None:
+    data, *models = model_files
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            data,
+            "--model",
+            models[kind - 1],
+            "--features",
+            "income,debt",
+            "--label",
+            "repaid",
+            "--sensitive",
+            "sex",
+            "--limit",
+            "2",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["importance"][0]["feature"] in ("income", "debt")
+    assert len(out["decisions"]) == 2
+    assert out["decisions"][0]["counterfactual_text"].startswith("The decision would have been")
+    assert set(out["robustness"]["flip_rate_by_group"]["sex"]) == {"F", "M"}
+
+
+def test_explain_text_and_html(model_files: tuple[str, str, str], tmp_path: Path) -> None:
+    data, model, _ = model_files
+    args = ["explain", data, "--model", model, "--features", "income,debt", "--rows", "0,1"]
+    text = runner.invoke(app, [*args, "--lang", "ru"])
+    assert text.exit_code == 0, text.output
+    assert "Решение в строке 0" in text.stdout
+    out = tmp_path / "explain.html"
+    html = runner.invoke(app, [*args, "--format", "html", "-o", str(out)])
+    assert html.exit_code == 0
+    assert "<svg" in out.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--rows", "x"], "--rows must be row numbers"),
+        (["--rows", "99999"], "Row 99999 does not exist"),
+        (["--features", "income"], "The model expects 2 features but 1 were given"),
+    ],
+)
+def test_explain_errors(model_files: tuple[str, str, str], extra: list[str], message: str) -> None:
+    data, model, _ = model_files
+    result = runner.invoke(
+        app, ["explain", data, "--model", model, "--features", "income,debt", *extra]
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_drift_command(model_files: tuple[str, str, str], tmp_path: Path) -> None:
+    data, _, _ = model_files
+    shifted = tmp_path / "later.csv"
+    pl.read_csv(data).with_columns(pl.col("income") * 1.5).write_csv(shifted)
+    same = runner.invoke(
+        app, ["drift", data, data, "--features", "income,debt", "--fail-on", "moderate"]
+    )
+    assert same.exit_code == 0, same.output
+    assert "Largest drift: stable" in same.stdout
+    moved = runner.invoke(
+        app,
+        [
+            "drift",
+            data,
+            str(shifted),
+            "--features",
+            "income",
+            "--sensitive",
+            "sex",
+            "--format",
+            "json",
+            "--fail-on",
+            "significant",
+        ],
+    )
+    assert moved.exit_code == 1
+    assert json.loads(moved.stdout)["status"] == "significant"

@@ -76,7 +76,9 @@ def _bin_expr(column: str, before: pl.DataFrame, bins: int, numeric: bool) -> pl
         binned = (
             pl.when(expr.is_null() | expr.is_nan())
             .then(pl.lit("(missing)"))
-            .otherwise(expr.cut(edges).cast(pl.String))
+            .otherwise(
+                pl.sum_horizontal([(expr > edge).cast(pl.Int32) for edge in edges]).cast(pl.String)
+            )
         )
     return binned.alias("__bin")
 
