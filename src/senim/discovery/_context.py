@@ -30,7 +30,7 @@ class _Term:
 
 
 class ContextMatcher:
-    """Finds context terms among words."""
+    """Finds context terms among words (set look-ups; stems checked with one C call)."""
 
     def __init__(self, by_lang: Mapping[str, Iterable[str]]) -> None:
         terms: list[_Term] = []
@@ -42,8 +42,13 @@ class ContextMatcher:
                     terms.append(_Term(parts, stem, raw))
         self._terms = tuple(terms)
         self._single = {t.parts[0]: t.text for t in terms if len(t.parts) == 1 and not t.stem}
-        self._stems = tuple(t for t in terms if len(t.parts) == 1 and t.stem)
-        self._phrases = tuple(t for t in terms if len(t.parts) > 1)
+        stems = [t for t in terms if len(t.parts) == 1 and t.stem]
+        self._stem_prefixes = tuple(t.parts[0] for t in stems)
+        self._stems = tuple(stems)
+        self._phrases: dict[str, tuple[_Term, ...]] = {}
+        for t in terms:
+            if len(t.parts) > 1:
+                self._phrases[t.parts[0]] = (*self._phrases.get(t.parts[0], ()), t)
 
     def __bool__(self) -> bool:
         return bool(self._terms)
@@ -52,22 +57,22 @@ class ContextMatcher:
         """The first context term present in ``tokens`` (already lower-cased), or ``None``."""
         if not self._terms:
             return None
+        single, prefixes, phrases = self._single, self._stem_prefixes, self._phrases
         for i, tok in enumerate(tokens):
-            hit = self._single.get(tok)
+            hit = single.get(tok)
             if hit is not None:
                 return hit
-            for term in self._stems:
-                if tok.startswith(term.parts[0]):
-                    return term.text
-            for term in self._phrases:
+            if prefixes and tok.startswith(prefixes):
+                for term in self._stems:
+                    if tok.startswith(term.parts[0]):
+                        return term.text
+            for term in phrases.get(tok, ()):
                 n = len(term.parts)
                 window = tokens[i : i + n]
-                if len(window) < n:
+                if len(window) < n or window[1:-1] != list(term.parts[1:-1]):
                     continue
-                head_ok = all(a == b for a, b in zip(window[:-1], term.parts[:-1], strict=True))
                 last = window[-1]
-                last_ok = last.startswith(term.parts[-1]) if term.stem else last == term.parts[-1]
-                if head_ok and last_ok:
+                if last.startswith(term.parts[-1]) if term.stem else last == term.parts[-1]:
                     return term.text
         return None
 

@@ -71,6 +71,9 @@ class Detector:
     patterns: ClassVar[tuple[Pattern, ...]] = ()
     context: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     """Context words per language (``kk``, ``ru``, ``en``); a trailing ``*`` matches word stems."""
+    negative_context: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Words that, near a candidate, show it is something else (``version`` before an
+    IPv4-shaped string, ``order`` before a card-shaped number); such candidates are dropped."""
     context_required: ClassVar[bool] = False
     """Report only when a context word stands near the candidate (or names the column)."""
     boundary: ClassVar[Boundary] = "alnum"
@@ -101,6 +104,10 @@ class Detector:
         return ContextMatcher(self.context)
 
     @cached_property
+    def negative_matcher(self) -> ContextMatcher:
+        return ContextMatcher(self.negative_context)
+
+    @cached_property
     def column_matcher(self) -> ContextMatcher:
         return ContextMatcher({"any": self.column_hints})
 
@@ -111,6 +118,16 @@ class Detector:
         if not self.patterns:
             return None
         return "|".join(f"(?:{p.rust()})" for p in self.patterns)
+
+    def extracts_by_pattern(self) -> bool:
+        """True when candidates are plain pattern matches (the vectorised path applies)."""
+        return type(self).candidates is Detector.candidates and bool(self.patterns)
+
+    def unit_regex(self) -> str | None:
+        """For detectors with their own :meth:`candidates`: a Rust regex for self-contained
+        units of text (e.g. runs of capitalised words) whose candidates do not depend on
+        anything outside the unit; ``None`` means candidates need the whole text."""
+        return None
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         """Spans matching a pattern and respecting the boundary rule."""

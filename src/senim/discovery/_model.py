@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -31,12 +31,27 @@ class Explanation:
     adjustments: tuple[Adjustment, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["adjustments"] = [asdict(a) for a in self.adjustments]
-        return data
+        return {
+            "detector": self.detector,
+            "version": self.version,
+            "pattern": self.pattern,
+            "base_score": self.base_score,
+            "adjustments": [
+                {"reason": a.reason, "delta": a.delta, "detail": a.detail} for a in self.adjustments
+            ],
+        }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        adjustments = ",".join(
+            f'{{"reason":{json.dumps(a.reason)},"delta":{a.delta!r},'
+            f'"detail":{json.dumps(a.detail, ensure_ascii=False)}}}'
+            for a in self.adjustments
+        )
+        return (
+            f'{{"detector":{json.dumps(self.detector)},"version":{json.dumps(self.version)},'
+            f'"pattern":{json.dumps(self.pattern)},"base_score":{self.base_score!r},'
+            f'"adjustments":[{adjustments}]}}'
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Explanation:
@@ -65,6 +80,8 @@ class Finding:
     preview: str = ""
     digest: str = ""
     explanation: Explanation | None = field(default=None, compare=False)
+    key: str | None = None
+    """Primary key of a database row (``id=42``), personal values in it masked."""
 
     def to_dict(self, *, explain: bool = True) -> dict[str, Any]:
         """The JSONL contract of ARCHITECTURE.md plus ``preview``, ``digest``, ``explanation``."""
@@ -80,6 +97,8 @@ class Finding:
             "preview": self.preview,
             "digest": self.digest,
         }
+        if self.key is not None:
+            data["key"] = self.key
         if explain and self.explanation is not None:
             data["explanation"] = self.explanation.to_dict()
         return data
@@ -98,6 +117,7 @@ FINDINGS_SCHEMA = pa.schema(
         pa.field("preview", pa.string(), nullable=False),
         pa.field("digest", pa.string(), nullable=False),
         pa.field("explanation", pa.string()),
+        pa.field("key", pa.string()),
     ]
 )
 """Arrow schema of a findings batch (``scan_batch`` output; the Spark ``mapInArrow`` schema)."""
@@ -117,6 +137,7 @@ def findings_to_batch(findings: list[Finding]) -> pa.RecordBatch:
         columns["preview"].append(f.preview)
         columns["digest"].append(f.digest)
         columns["explanation"].append(f.explanation.to_json() if f.explanation else None)
+        columns["key"].append(f.key)
     return pa.RecordBatch.from_pydict(columns, schema=FINDINGS_SCHEMA)
 
 

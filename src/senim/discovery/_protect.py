@@ -70,8 +70,8 @@ def mask_preview(value: str) -> str:
     n = len(value)
     if n < 4:
         return "".join(_MASK if ch.isalnum() else ch for ch in value)
-    alnum = sum(ch.isalnum() for ch in value)
-    keep_digits = alnum >= 10 and sum(ch.isdigit() for ch in value) >= alnum * 0.8
+    alnum = sum(map(str.isalnum, value))
+    keep_digits = alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8
     out = []
     seen = 0
     word_start = True

@@ -14,7 +14,7 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from senim.discovery._context import words
-from senim.discovery._detector import CONTEXT_BOOST, Detector
+from senim.discovery._detector import CONTEXT_BOOST, Candidate, Detector
 from senim.discovery._model import (
     FINDINGS_SCHEMA,
     Adjustment,
@@ -172,7 +172,7 @@ class Scanner:
         records = _column_or(batch, RECORD_COL)
         offsets = _column_or(batch, OFFSET_COL)
         is_text = offsets is not None
-        findings: list[Finding] = []
+        out = _Columns()
         for name in columns if columns is not None else names:
             if name in RESERVED:
                 continue
@@ -180,13 +180,10 @@ class Scanner:
             if values is None:
                 continue
             ctx = _ColumnContext(None if is_text else name)
-            memo: dict[str, list[_Hit]] = {}
-            for row, text, dets in self._candidate_rows(values):
-                hits = memo.get(text)
-                if hits is None:
-                    hits = memo[text] = self._analyse(text, dets, ctx)
-                if not hits:
-                    continue
+            texts: list[str | None] = values.to_list()
+            for row, hits in sorted(self._scan_column(values, texts, ctx).items()):
+                text = texts[row]
+                assert text is not None
                 src = sources[row] if sources is not None else source
                 base = offsets[row] if offsets is not None else 0
                 record: int | None
@@ -197,86 +194,168 @@ class Scanner:
                 else:
                     record = record_offset + row
                 col = None if is_text else name
-                for hit in hits:
-                    findings.append(self._finding(hit, text, src, record, col, base))
-        return findings_to_batch(findings)
+                for hit in _resolve_overlaps(hits):
+                    out.add(self, hit, text, src, record, col, base)
+        return out.batch()
 
     def scan_batch_findings(self, batch: pa.RecordBatch, **kwargs: Any) -> list[Finding]:
         """:meth:`scan_batch`, as :class:`Finding` objects."""
         return findings_from_batch(self.scan_batch(batch, **kwargs))
 
     # ---- internals ----------------------------------------------------------------------
-    def _candidate_rows(self, values: pl.Series) -> Iterable[tuple[int, str, tuple[Detector, ...]]]:
-        """Rows worth matching, with the detectors whose column pre-filter they passed."""
-        if values.len() == 0:
-            return
-        frame = pl.DataFrame({"v": values})
-        exprs = []
-        for i, (_det, rx) in enumerate(self._prefilters):
-            expr = pl.col("v").str.contains(rx) if rx is not None else pl.col("v").is_not_null()
-            exprs.append(expr.fill_null(False).alias(f"d{i}"))
-        flags = frame.select(exprs)
-        any_hit = flags.select(pl.any_horizontal(pl.all()).alias("any"))["any"]
-        idx = any_hit.arg_true().to_list()
-        if not idx:
-            return
-        sub = flags[idx].to_numpy()
-        texts = values.gather(idx).to_list()
-        detectors = [d for d, _ in self._prefilters]
-        for j, row in enumerate(idx):
-            text = texts[j]
-            if text is None:
+    def _scan_column(
+        self, values: pl.Series, texts: list[str | None], ctx: _ColumnContext
+    ) -> dict[int, list[_Hit]]:
+        """Candidates of every detector over a whole column, validated per distinct value.
+
+        Regular-expression detectors extract matches with polars (Rust regex) for all rows
+        at once; each distinct match is validated once; only valid matches reach Python,
+        where positions, boundaries and context are checked. Detectors with their own
+        candidate logic (PERSON) declare ``unit_regex``: the units (runs of capitalised
+        words) are extracted the same way and each distinct unit is analysed once.
+        """
+        hits: dict[int, list[_Hit]] = {}
+        if values.len() == 0 or values.null_count() == values.len():
+            return hits
+        frame = pl.DataFrame({"v": values}).with_row_index("row")
+        for det in self.detectors:
+            col_term = ctx.term(det)
+            seen: set[tuple[int, int, int]] = set()
+            if det.extracts_by_pattern():
+                for pattern in det.patterns:
+                    matches = _extract(frame, pattern.rust())
+                    if matches is None:
+                        continue
+                    verdicts = {}
+                    for value in matches["m"].unique().to_list():
+                        verdict = self._verdict(det, value)
+                        if verdict is not False:
+                            verdicts[value] = verdict
+                    if not verdicts:
+                        continue
+                    matches = matches.filter(pl.col("m").is_in(list(verdicts)))
+                    for row, start, end, value in _locate(matches, texts):
+                        if (row, start, end) in seen:
+                            continue
+                        seen.add((row, start, end))
+                        text = texts[row]
+                        assert text is not None
+                        if not det._bounded(text, start, end):
+                            continue
+                        hit = self._score(
+                            det, text, start, end, pattern.name, pattern.score,
+                            verdicts[value], col_term,
+                        )  # fmt: skip
+                        if hit is not None:
+                            hits.setdefault(row, []).append(hit)
                 continue
-            yield row, text, tuple(d for k, d in enumerate(detectors) if sub[j, k])
+            unit = det.unit_regex()
+            if unit is not None:
+                units = _extract(frame, unit)
+                if units is None:
+                    continue
+                per_unit: dict[str, list[Candidate]] = {}
+                for value in units["m"].unique().to_list():
+                    cands = list(det.candidates(value))
+                    if cands:
+                        per_unit[value] = cands
+                if not per_unit:
+                    continue
+                units = units.filter(pl.col("m").is_in(list(per_unit)))
+                for row, ustart, _uend, value in _locate(units, texts):
+                    text = texts[row]
+                    assert text is not None
+                    for cand in per_unit[value]:
+                        start, end = ustart + cand.start, ustart + cand.end
+                        if not det._bounded(text, start, end):
+                            continue
+                        hit = self._candidate_hit(det, text, start, end, cand, col_term)
+                        if hit is not None:
+                            hits.setdefault(row, []).append(hit)
+                continue
+            rx = det.prefilter()
+            mask = frame["v"].str.contains(rx) if rx is not None else frame["v"].is_not_null()
+            for row in mask.fill_null(False).arg_true().to_list():
+                text = texts[row]
+                assert text is not None
+                for cand in det.candidates(text):
+                    if not det._bounded(text, cand.start, cand.end):
+                        continue
+                    hit = self._candidate_hit(det, text, cand.start, cand.end, cand, col_term)
+                    if hit is not None:
+                        hits.setdefault(row, []).append(hit)
+        return hits
+
+    def _verdict(self, det: Detector, value: str) -> bool | None:
+        verdict = det.validate(value)
+        if verdict is False or det.invalidate(value):
+            return False
+        return verdict
+
+    def _candidate_hit(
+        self, det: Detector, text: str, start: int, end: int, cand: Candidate, col_term: str | None
+    ) -> _Hit | None:
+        value = text[start:end]
+        verdict = self._verdict(det, value)
+        if verdict is False:
+            return None
+        return self._score(det, text, start, end, cand.pattern, cand.score, verdict, col_term)
+
+    def _score(
+        self,
+        det: Detector,
+        text: str,
+        start: int,
+        end: int,
+        pattern: str,
+        base: float,
+        verdict: bool | None,
+        col_term: str | None,
+    ) -> _Hit | None:
+        """Validation, negative and positive context, threshold: the one scoring rule."""
+        score = base
+        adjustments: list[Adjustment] = []
+        if verdict is True and det.validated_score > score:
+            adjustments.append(Adjustment("validated", round(det.validated_score - score, 4)))
+            score = det.validated_score
+        window: list[str] | None = None
+        if det.negative_matcher:
+            window = _window(text, start, end)
+            if det.negative_matcher.find(window) is not None:
+                return None
+        term, where = col_term, "column"
+        if term is None and det.context_matcher:
+            if window is None:
+                window = _window(text, start, end)
+            term, where = det.context_matcher.find(window), "text"
+        if term is not None:
+            boost = min(1.0, score + CONTEXT_BOOST) - score
+            adjustments.append(Adjustment("context", round(boost, 4), f"{where}:{term}"))
+            score += boost
+        elif det.context_required:
+            return None
+        if score < self.min_score:
+            return None
+        explanation = Explanation(
+            detector=det.name,
+            version=det.version,
+            pattern=pattern,
+            base_score=base,
+            adjustments=tuple(adjustments),
+        )
+        return _Hit(start, end, score, det, explanation)
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
+        """The per-string path (``scan_text``): same candidates and the same scoring rule."""
         hits: list[_Hit] = []
-        tokens_cache: dict[tuple[int, int], list[str]] = {}
         for det in detectors:
             col_term = ctx.term(det)
             for cand in det.candidates(text):
-                value = text[cand.start : cand.end]
-                score = cand.score
-                adjustments: list[Adjustment] = []
-                verdict = det.validate(value)
-                if verdict is False or det.invalidate(value):
+                if not det._bounded(text, cand.start, cand.end):
                     continue
-                if verdict is True and det.validated_score > score:
-                    adjustments.append(
-                        Adjustment("validated", round(det.validated_score - score, 4))
-                    )
-                    score = det.validated_score
-                term = col_term
-                where = "column"
-                if term is None and det.context_matcher:
-                    key = (cand.start, cand.end)
-                    if key not in tokens_cache:
-                        tokens_cache[key] = _window(text, cand.start, cand.end)
-                    term = det.context_matcher.find(tokens_cache[key])
-                    where = "text"
-                if term is not None:
-                    boost = min(1.0, score + CONTEXT_BOOST) - score
-                    adjustments.append(Adjustment("context", round(boost, 4), f"{where}:{term}"))
-                    score += boost
-                elif det.context_required:
-                    continue
-                if score < self.min_score:
-                    continue
-                hits.append(
-                    _Hit(
-                        cand.start,
-                        cand.end,
-                        score,
-                        det,
-                        Explanation(
-                            detector=det.name,
-                            version=det.version,
-                            pattern=cand.pattern,
-                            base_score=cand.score,
-                            adjustments=tuple(adjustments),
-                        ),
-                    )
-                )
+                hit = self._candidate_hit(det, text, cand.start, cand.end, cand, col_term)
+                if hit is not None:
+                    hits.append(hit)
         return _resolve_overlaps(hits)
 
     def _finding(
@@ -304,6 +383,65 @@ class Scanner:
         )
 
 
+class _Columns:
+    """Findings accumulated column-wise (no per-finding objects on the batch path)."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list[Any]] = {name: [] for name in FINDINGS_SCHEMA.names}
+
+    def add(
+        self,
+        scanner: Scanner,
+        hit: _Hit,
+        text: str,
+        source: str,
+        record: int | None,
+        column: str | None,
+        base: int,
+    ) -> None:
+        value = text[hit.start : hit.end]
+        c = self.cols
+        c["source"].append(source)
+        c["record"].append(record)
+        c["column"].append(column)
+        c["start"].append(hit.start + base)
+        c["end"].append(hit.end + base)
+        c["entity"].append(hit.detector.entity)
+        c["score"].append(round(hit.score, 4))
+        c["detector"].append(hit.detector.name)
+        c["preview"].append(mask_preview(value))
+        c["digest"].append(scanner.hasher.digest(hit.detector.entity, value))
+        c["explanation"].append(hit.explanation.to_json())
+        c["key"].append(None)  # set by senim.engine for database rows
+
+    def batch(self) -> pa.RecordBatch:
+        return pa.RecordBatch.from_pydict(self.cols, schema=FINDINGS_SCHEMA)
+
+
+def _extract(frame: pl.DataFrame, regex: str) -> pl.DataFrame | None:
+    """(row, m) for every match of ``regex`` in column ``v``, in text order; None if none."""
+    out = (
+        frame.select("row", pl.col("v").str.extract_all(regex).alias("m"))
+        .explode("m")
+        .drop_nulls("m")
+    )
+    return out if out.height else None
+
+
+def _locate(matches: pl.DataFrame, texts: list[str | None]) -> Iterator[tuple[int, int, int, str]]:
+    """Character positions of extracted matches: each found after the previous one in its row."""
+    last: dict[int, int] = {}
+    for row, value in zip(matches["row"].to_list(), matches["m"].to_list(), strict=True):
+        text = texts[row]
+        if text is None or not value:
+            continue
+        pos = text.find(value, last.get(row, 0))
+        if pos < 0:
+            continue
+        last[row] = pos + len(value)
+        yield row, pos, pos + len(value), value
+
+
 def _with_offsets(batches: list[pa.RecordBatch]) -> Iterable[tuple[pa.RecordBatch, int]]:
     offset = 0
     for b in batches:
@@ -319,10 +457,21 @@ def _concat(parts: list[pa.RecordBatch]) -> pa.RecordBatch:
     return pa.Table.from_batches(parts, schema=FINDINGS_SCHEMA).combine_chunks().to_batches()[0]
 
 
+_SENTENCE_END = re.compile(r"[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n")
+
+
 def _window(text: str, start: int, end: int) -> list[str]:
-    before = words(text[max(0, start - _CHARS_BEFORE) : start])[-_WORDS_BEFORE:]
-    after = words(text[end : end + _CHARS_AFTER])[:_WORDS_AFTER]
-    return before + after
+    """Words near a candidate, within its sentence: up to 6 before and 3 after."""
+    before_text = text[max(0, start - _CHARS_BEFORE) : start]
+    last_end = 0
+    for boundary in _SENTENCE_END.finditer(before_text):
+        last_end = boundary.end()
+    before_text = before_text[last_end:]
+    after_text = text[end : end + _CHARS_AFTER]
+    stop = _SENTENCE_END.search(after_text)
+    if stop is not None:
+        after_text = after_text[: stop.start()]
+    return words(before_text)[-_WORDS_BEFORE:] + words(after_text)[:_WORDS_AFTER]
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:

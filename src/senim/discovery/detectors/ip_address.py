@@ -32,6 +32,11 @@ class IpAddressDetector(Detector):
         "ru": ("ip", "ip адрес*", "ip-адрес*", "айпи"),
         "en": ("ip", "ip address", "ipv4", "ipv6", "client ip", "host", "remote addr"),
     }
+    negative_context = {
+        "kk": ("нұсқа*", "нұсқасы"),
+        "ru": ("верси*", "сборк*", "oid"),
+        "en": ("version", "ver", "v", "build", "release", "oid", "snmp"),
+    }
     column_hints = ("ip", "ip_*", "*_ip", "ipaddr*", "remote_addr*", "client_ip")
 
     def _bounded(self, text: str, start: int, end: int) -> bool:

@@ -45,6 +45,11 @@ class PaymentCardDetector(Detector):
         "ru": ("карт*", "кредитн*", "дебетов*", "visa", "mastercard", "мир"),
         "en": ("card*", "credit", "debit", "visa", "mastercard", "pan"),
     }
+    negative_context = {
+        "kk": ("тапсырыс*", "шот-фактура*", "өтініш нөмірі", "түбіртек*"),
+        "ru": ("заказ*", "счет-фактур*", "счёт-фактур*", "накладн*", "обращени*", "квитанци*"),
+        "en": ("order", "invoice", "ticket", "tracking", "receipt", "reference"),
+    }
     column_hints = ("card*", "pan", "карт*", "cc_number", "masked_pan")
 
     def validate(self, value: str) -> bool | None:

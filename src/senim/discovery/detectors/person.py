@@ -36,6 +36,9 @@ _TOKEN = re.compile(
     rf"|(?:ұлы|қызы|uly|kyzy|ULY|KYZY|ҰЛЫ|ҚЫЗЫ)\b"  # separate Kazakh patronymic word
 )
 
+_UNIT = re.compile(rf"(?:{_TOKEN.pattern})(?:\s{{1,2}}(?:{_TOKEN.pattern}))*")
+"""A run of capitalised words: the unit PERSON candidates are found in (see unit_regex)."""
+
 _PATRONYMIC = re.compile(
     r"(?:ович|евич|ьич|ична|овна|евна|инична|ұлы|қызы|улы|кызы|uly|kyzy|ovich|evich|ovna|evna)$"
 )
@@ -56,8 +59,11 @@ def _not_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _classify(token: str) -> frozenset[str]:
-    """Evidence kinds for one token: given, surname, patronymic, initial, kzpatr, morph."""
+def _classify(token: str, morphology: bool = True) -> frozenset[str]:
+    """Evidence kinds for one token: given, surname, patronymic, initial, kzpatr.
+
+    With ``morphology`` off only the lexicons count (used to measure what morphology adds).
+    """
     if token.endswith("."):
         return frozenset({"initial"})
     low = token.casefold()
@@ -72,7 +78,11 @@ def _classify(token: str) -> frozenset[str]:
         kinds.add("given")
     if low in lex.surnames:
         kinds.add("surname")
-    if low in lex.patronymics or (_PATRONYMIC.search(low) and len(low) > 6):
+    if low in lex.patronymics:
+        kinds.add("patronymic")
+    if not morphology:
+        return frozenset(kinds)
+    if _PATRONYMIC.search(low) and len(low) > 6:
         kinds.add("patronymic")
     elif len(low) > 4 and _SURNAME.search(low) and "given" not in kinds:
         kinds.add("surname_shape")
@@ -152,14 +162,20 @@ class PersonDetector(Detector):
         "тегі", "есім*", "first_name", "last_name", "surname", "patronymic", "client", "customer",
     )  # fmt: skip
 
-    def __init__(self, *, ner: bool = False) -> None:
+    def __init__(self, *, ner: bool = False, morphology: bool = True) -> None:
         self.ner = ner
+        self.morphology = morphology
 
     @cached_property
     def _ner_tools(self) -> tuple[Any, Any]:
         from natasha import NewsEmbedding, NewsNERTagger, Segmenter
 
         return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def unit_regex(self) -> str | None:
+        if self.ner:
+            return None  # the NER model needs whole sentences
+        return _UNIT.pattern
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         found: dict[tuple[int, int], Candidate] = {}
@@ -171,11 +187,14 @@ class PersonDetector(Detector):
                 if not overlap:
                     found[(cand.start, cand.end)] = cand
                     continue
-                # NER confirms a lexical run: keep the wider span, raise the score
+                # NER agrees with a lexical run: keep the wider span and the better score; a
+                # single word stays below the reporting threshold unless context lifts it
                 start = min([cand.start, *(k[0] for k in overlap)])
                 end = max([cand.end, *(k[1] for k in overlap)])
                 best = max(found.pop(k).score for k in overlap)
-                found[(start, end)] = Candidate(start, end, "person_ner_confirmed", max(best, 0.85))
+                multi = " " in text[start:end].strip()
+                score = max(best, 0.85 if multi else 0.35)
+                found[(start, end)] = Candidate(start, end, "person_ner_confirmed", score)
         yield from sorted(found.values(), key=lambda c: c.start)
 
     def _lexical(self, text: str) -> Iterator[Candidate]:
@@ -185,9 +204,7 @@ class PersonDetector(Detector):
             if run and not self._adjacent(text, run[-1][1], start):
                 yield from self._emit(run)
                 run = []
-            if start > 0 and text[start - 1].isalnum():
-                continue
-            run.append((start, end, _classify(m.group())))
+            run.append((start, end, _classify(m.group(), self.morphology)))
         yield from self._emit(run)
 
     @staticmethod
@@ -220,4 +237,5 @@ class PersonDetector(Detector):
         doc.tag_ner(tagger)
         for span in doc.spans:
             if span.type == "PER":
-                yield Candidate(span.start, span.stop, "person_ner", 0.7)
+                multi = " " in text[span.start : span.stop].strip()
+                yield Candidate(span.start, span.stop, "person_ner", 0.6 if multi else 0.3)
