@@ -139,14 +139,22 @@ def _validate_prefill(model: Questionnaire, node: Any, source: str) -> dict[tupl
                 tree_node = parse(text)
             except ConditionError as exc:
                 problems.append(
-                    Problem(field=f"{q.id}.prefill.{option}", line=locate(tree, loc),
-                            key=exc.key, params=exc.params)
+                    Problem(
+                        field=f"{q.id}.prefill.{option}",
+                        line=locate(tree, loc),
+                        key=exc.key,
+                        params=exc.params,
+                    )
                 )
                 continue
             for error in check(tree_node, schema):
                 problems.append(
-                    Problem(field=f"{q.id}.prefill.{option}", line=locate(tree, loc),
-                            key=error.key, params=error.params)
+                    Problem(
+                        field=f"{q.id}.prefill.{option}",
+                        line=locate(tree, loc),
+                        key=error.key,
+                        params=error.params,
+                    )
                 )
             conditions[(q.id, option)] = tree_node
     if problems:
@@ -223,15 +231,23 @@ def load_answers(path: str | Path, questionnaire: Questionnaire) -> dict[str, st
 
             close = get_close_matches(key, sorted(known), n=1)
             problems.append(
-                Problem(field=key, line=line, key="risk.assess.unknown_question",
-                        params={"hint": close[0] if close else "-"})
+                Problem(
+                    field=key,
+                    line=line,
+                    key="risk.assess.unknown_question",
+                    params={"hint": close[0] if close else "-"},
+                )
             )
             continue
         options = [o.id for o in questionnaire.options(questionnaire.question(key))]
         if str(value) not in options:
             problems.append(
-                Problem(field=key, line=line, key="risk.card.bad_choice",
-                        params={"value": str(value), "choices": ", ".join(options)})
+                Problem(
+                    field=key,
+                    line=line,
+                    key="risk.card.bad_choice",
+                    params={"value": str(value), "choices": ", ".join(options)},
+                )
             )
             continue
         answers[key] = str(value)
@@ -274,8 +290,10 @@ class Assessment:
             if answer.question.kind != "impact":
                 continue
             got, top = totals.get(answer.question.section, (0, 0))
-            totals[answer.question.section] = (got + answer.points,
-                                               top + answer.question.max_points)
+            totals[answer.question.section] = (
+                got + answer.points,
+                top + answer.question.max_points,
+            )
         return totals
 
 

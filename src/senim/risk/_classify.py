@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from senim.risk._card import SystemCard
 from senim.risk._conditions import UNKNOWN, Outcome, evaluate
@@ -99,8 +99,8 @@ class PackResult:
         fine_id = result.rule.outcome.fine or ""
         fine = self.pack.model.fines[fine_id]
         size = self.owner_size
-        first = dict(fine.first or {})
-        repeat = dict(fine.repeat or {})
+        first: dict[str, int] = {str(k): v for k, v in (fine.first or {}).items()}
+        repeat: dict[str, int] = {str(k): v for k, v in (fine.repeat or {}).items()}
         if size is not None:
             first = {size: first[size]} if size in first else first
             repeat = {size: repeat[size]} if size in repeat else repeat
@@ -136,7 +136,7 @@ def fingerprint(card: SystemCard) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _card_lookup(card: SystemCard, derived: dict[str, object]):  # type: ignore[no-untyped-def]
+def _card_lookup(card: SystemCard, derived: dict[str, object]) -> Callable[[str], Any]:
     cache: dict[str, object] = {}
 
     def lookup(path: str) -> object:
@@ -196,7 +196,7 @@ def _classify_pack(card: SystemCard, pack: Pack, as_of: dt.date) -> PackResult:
     results: dict[str, RuleResult] = {}
 
     def run(rule: Rule) -> RuleResult:
-        outcome = evaluate(pack.conditions[rule.id], lookup, today=as_of)  # type: ignore[arg-type]
+        outcome = evaluate(pack.conditions[rule.id], lookup, today=as_of)
         unknown: set[str] = set()
         for name in outcome.unknown:
             unknown |= (

@@ -454,7 +454,7 @@ def check(node: Node, schema: Mapping[str, FieldType]) -> list[ConditionError]:
                 errors.append(ConditionError("risk.cond.mixed_list", position=node.pos))
                 return None
             kind = kinds.pop() if kinds else "str"
-            return FieldType(kind=kind, is_list=True)  # type: ignore[arg-type]
+            return FieldType(kind=kind, is_list=True)
         if isinstance(node, Path):
             return field_type(node)
         if isinstance(node, Call):
@@ -603,7 +603,8 @@ def evaluate(node: Node, lookup: Lookup, *, today: dt.date | None = None) -> Out
         right, right_unknown = operand(node.right)
         if left is UNKNOWN or right is UNKNOWN:
             return Outcome(None, left_unknown | right_unknown)
-        assert not isinstance(left, _Unknown) and not isinstance(right, _Unknown)
+        assert not isinstance(left, _Unknown)
+        assert not isinstance(right, _Unknown)
         result: bool
         if node.op == "==":
             result = left == right

@@ -118,17 +118,26 @@ def _check(result: PackResult, expect: _Expectation) -> list[Failure]:
         if rule_id not in status:
             failures.append(Failure(key="risk.golden.unknown_rule", params={"rule": rule_id}))
     for name, got, want in (
-        ("risk_level", result.risk_level if not result.risk_level_possible else None,
-         expect.risk_level),
-        ("autonomy_level", result.autonomy_level if not result.autonomy_possible else None,
-         expect.autonomy_level),
+        (
+            "risk_level",
+            result.risk_level if not result.risk_level_possible else None,
+            expect.risk_level,
+        ),
+        (
+            "autonomy_level",
+            result.autonomy_level if not result.autonomy_possible else None,
+            expect.autonomy_level,
+        ),
     ):
         if want != "-" and got != want:
             failures.append(
                 Failure(
                     key="risk.golden.level",
-                    params={"what": name, "expected": want or "undetermined",
-                            "got": got or "undetermined"},
+                    params={
+                        "what": name,
+                        "expected": want or "undetermined",
+                        "got": got or "undetermined",
+                    },
                 )
             )
     if expect.prohibited is not None:
@@ -137,8 +146,10 @@ def _check(result: PackResult, expect: _Expectation) -> list[Failure]:
             failures.append(
                 Failure(
                     key="risk.golden.prohibited",
-                    params={"expected": ", ".join(sorted(expect.prohibited)) or "-",
-                            "got": ", ".join(got_ids) or "-"},
+                    params={
+                        "expected": ", ".join(sorted(expect.prohibited)) or "-",
+                        "got": ", ".join(got_ids) or "-",
+                    },
                 )
             )
     for wanted, ids in (

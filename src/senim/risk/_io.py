@@ -90,7 +90,9 @@ def parse_text(text: str, *, source: str, json_only: bool = False) -> tuple[Any,
             reason=str(exc.problem or exc),
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError("risk.file.syntax", path=source, line="?", column="?", reason=str(exc))
+        raise InputError(
+            "risk.file.syntax", path=source, line="?", column="?", reason=str(exc)
+        ) from None
     return data, node
 
 

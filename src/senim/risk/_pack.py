@@ -192,12 +192,12 @@ class Pack:
             else:
                 ref = message("risk.cite.annex", lang, annex=annex)
             return f"{law.short.get(lang)}, {ref}"
-        ref = message("risk.cite.article", lang, article=citation.article)
+        number = citation.article
         if citation.paragraph:
-            ref += f"({citation.paragraph})"
+            number += f"({citation.paragraph})"
         if citation.subparagraph:
-            ref += f"({citation.subparagraph})"
-        return f"{law.short.get(lang)}, {ref}"
+            number += f"({citation.subparagraph})"
+        return f"{law.short.get(lang)}, {message('risk.cite.article', lang, article=number)}"
 
     def effective(self, citation: Citation) -> dt.date | None:
         return citation.effective or self.model.laws[citation.law].effective

@@ -140,9 +140,7 @@ def pack_result_dict(result: PackResult, lang: Lang) -> dict[str, Any]:
         "risk_level_possible": list(result.risk_level_possible),
         "autonomy_level": result.autonomy_level,
         "autonomy_possible": list(result.autonomy_possible),
-        "risk_rules": many(
-            [r for r in result.by_status("applies", "risk_level")]
-        ),
+        "risk_rules": many([r for r in result.by_status("applies", "risk_level")]),
         "prohibited": many(result.prohibited),
         "possibly_prohibited": many(result.possibly_prohibited),
         "obligations": many(result.obligations),
@@ -152,8 +150,9 @@ def pack_result_dict(result: PackResult, lang: Lang) -> dict[str, Any]:
         "fines": [_fine(result, f, lang) for f in result.fines],
         "possible_fines": [_fine(result, f, lang) for f in result.possible_fines],
         "unknown_fields": result.unknown_fields,
-        "rules": [{"rule": r.id, "status": r.status, "unknown": list(r.unknown)}
-                  for r in result.rules],
+        "rules": [
+            {"rule": r.id, "status": r.status, "unknown": list(r.unknown)} for r in result.rules
+        ],
     }
 
 
@@ -307,12 +306,21 @@ def classification_table(results: Sequence[CardResult], *, lang: str | None = No
     console = _console()
     for result in results:
         console.print(
-            _t("risk.label.card_header", code, name=result.card.name, id=result.card.id,
-               source=result.source or "-")
+            _t(
+                "risk.label.card_header",
+                code,
+                name=result.card.name,
+                id=result.card.id,
+                source=result.source or "-",
+            )
         )
         console.print(
-            _t("risk.label.fingerprint", code, fingerprint=result.fingerprint,
-               date=result.packs[0].as_of.isoformat() if result.packs else "-")
+            _t(
+                "risk.label.fingerprint",
+                code,
+                fingerprint=result.fingerprint,
+                date=result.packs[0].as_of.isoformat() if result.packs else "-",
+            )
         )
         for pack_result in result.packs:
             _pack_table(console, pack_result, code)
@@ -327,7 +335,8 @@ def classification_html(results: Sequence[CardResult], *, lang: str | None = Non
             pack["risk_label"] = level_name("level", pack["risk_level"], code)
             pack["autonomy_label"] = (
                 level_name("autonomy", pack["autonomy_level"], code)
-                if pack["autonomy_level"] or pack["autonomy_possible"] else None
+                if pack["autonomy_level"] or pack["autonomy_possible"]
+                else None
             )
             pack["possible_labels"] = [
                 level_name("level", lv, code) for lv in pack["risk_level_possible"]
@@ -385,8 +394,10 @@ def assessment_dict(assessment: Assessment, lang: Lang) -> dict[str, Any]:
 
 
 def assessment_json(assessment: Assessment, *, lang: str | None = None) -> str:
-    return json.dumps(assessment_dict(assessment, resolve_lang(lang)), ensure_ascii=False,
-                      indent=2) + "\n"
+    return (
+        json.dumps(assessment_dict(assessment, resolve_lang(lang)), ensure_ascii=False, indent=2)
+        + "\n"
+    )
 
 
 def assessment_table(assessment: Assessment, *, lang: str | None = None) -> str:
@@ -396,15 +407,26 @@ def assessment_table(assessment: Assessment, *, lang: str | None = None) -> str:
     console.rule(f"{data['title']} · {data['card']['name']} ({data['card']['id']})")
     console.print(_t("risk.assess.level_line", code, title=data["level_title"]))
     console.print(
-        _t("risk.assess.score_line", code, score=data["score"], max=data["impact"]["max"],
-           percent=data["percent"])
+        _t(
+            "risk.assess.score_line",
+            code,
+            score=data["score"],
+            max=data["impact"]["max"],
+            percent=data["percent"],
+        )
     )
     mitigation = data["mitigation"]
     key = "risk.assess.reduced" if mitigation["reduction_applied"] else "risk.assess.not_reduced"
     console.print(
-        _t(key, code, points=mitigation["points"], max=mitigation["max"],
-           threshold=f"{mitigation['threshold_percent']:g}",
-           reduction=f"{mitigation['reduction_percent']:g}", raw=data["impact"]["points"])
+        _t(
+            key,
+            code,
+            points=mitigation["points"],
+            max=mitigation["max"],
+            threshold=f"{mitigation['threshold_percent']:g}",
+            reduction=f"{mitigation['reduction_percent']:g}",
+            raw=data["impact"]["points"],
+        )
     )
     console.print()
     console.print(_t("risk.assess.measures", code))
@@ -425,7 +447,9 @@ def assessment_table(assessment: Assessment, *, lang: str | None = None) -> str:
     for answer in data["answers"]:
         sign = "-" if answer["kind"] == "mitigation" and answer["points"] else ""
         table.add_row(
-            answer["text"], answer["answer_label"], f"{sign}{answer['points']}",
+            answer["text"],
+            answer["answer_label"],
+            f"{sign}{answer['points']}",
             _t(f"risk.assess.source.{answer['source']}", code),
         )
     console.print(table)
@@ -458,8 +482,9 @@ def pack_list_table(packs: Sequence[Pack], *, lang: str | None = None) -> str:
     console = _console()
     for pack in packs:
         console.rule(f"{pack.id} · {pack.model.title.get(code)} · v{pack.version}")
-        console.print(_t("risk.rules.updated", code, date=pack.model.updated.isoformat(),
-                         source=pack.source))
+        console.print(
+            _t("risk.rules.updated", code, date=pack.model.updated.isoformat(), source=pack.source)
+        )
         table = Table(show_header=True, header_style="bold")
         table.add_column(_t("risk.label.rule", code), no_wrap=True)
         table.add_column(_t("risk.rules.kind", code))
@@ -512,8 +537,13 @@ def golden_table(reports: Sequence[GoldenReport], *, lang: str | None = None) ->
             for failure in case.failures:
                 console.print(f"      - {message(failure.key, code, **failure.params)}")
         console.print(
-            _t("risk.golden.summary", code, passed=passed, total=len(report.cases),
-               rules=len(pack.rules))
+            _t(
+                "risk.golden.summary",
+                code,
+                passed=passed,
+                total=len(report.cases),
+                rules=len(pack.rules),
+            )
         )
         if not report.cases:
             console.print(_t("risk.golden.no_cases", code, pack=pack.id))
