@@ -1,10 +1,12 @@
-"""`senim scan`: find personal data in files and folders."""
+"""`senim scan`: find personal data in files, folders and databases."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+import json
+import sys
+from typing import IO, Annotated
 
+import pyarrow as pa
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -13,6 +15,7 @@ from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, wr
 from senim.errors import EXIT_PARTIAL, CheckFailed, InputError, UsageError
 
 FORMAT_CHOICES = ("table", "json", "jsonl", "html")
+ENGINE_CHOICES = ("local", "spark")
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -21,10 +24,56 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip().upper() for v in value.split(",") if v.strip()]
 
 
+def _workers(value: str) -> int | str:
+    if value == "auto":
+        return "auto"
+    try:
+        n = int(value)
+    except ValueError:
+        raise UsageError("engine.bad_workers", value=value) from None
+    if n < 1:
+        raise UsageError("engine.bad_workers", value=value)
+    return n
+
+
+class _JsonlOut:
+    """Writes findings as JSON Lines while the scan runs (memory stays flat)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.fh: IO[str]
+        if path in (None, "-"):
+            self.fh = sys.stdout
+        else:
+            try:
+                self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise InputError(
+                    "error.output_write", path=path, reason=exc.strerror or str(exc)
+                ) from exc
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        from senim.discovery._model import findings_from_batch
+
+        for finding in findings_from_batch(batch):
+            self.fh.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+            self.fh.write("\n")
+
+    def close(self) -> None:
+        self.fh.flush()
+        if self.fh is not sys.stdout:
+            self.fh.close()
+
+
 def scan(
     paths: Annotated[
-        list[Path],
-        typer.Argument(help="Files or folders to scan (text, CSV/TSV, JSON, JSONL, Parquet)."),
+        list[str],
+        typer.Argument(
+            help="Files, folders or database URLs to scan: text, CSV/TSV, JSON, JSONL, Parquet, "
+            "XLSX/XLS/ODS, DOCX, PDF, .zip/.gz; sqlite:///file.db, postgresql://user@host/db, "
+            "mysql://user@host/db.",
+            show_default=False,
+        ),
     ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Output: table, json, jsonl or html.")
@@ -56,13 +105,63 @@ def scan(
             help="Exit 1 when one of these entities is found (comma-separated, or 'any').",
         ),
     ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Databases: scan only tables matching this glob (schema.table or table); "
+            "repeatable.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Databases: skip tables matching this glob; repeatable."),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample", help="Databases: scan only the first N rows of each table (by key)."
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="Where to run: local (default) or spark (pyspark)."),
+    ] = "local",
+    workers: Annotated[
+        str,
+        typer.Option(
+            "--workers",
+            help="Local engine: worker processes, or 'auto' (all cores for inputs over 32 MB).",
+        ),
+    ] = "auto",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL (default: $SPARK_MASTER, spark-submit's, or local[*]).",
+        ),
+    ] = None,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental/--no-incremental",
+            help="Reuse results for sources unchanged since the last scan (size+mtime, row "
+            "count), kept in the store.",
+        ),
+    ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store", help="Store URL for --incremental (default: $SENIM_STORE or .senim/)."
+        ),
+    ] = None,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
     ] = True,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Find personal data (IIN/BIN, IBAN, phones, names, addresses, cards...) in files.
+    """Find personal data (IIN/BIN, IBAN, phones, names, addresses, cards...) in files and DBs.
 
     Exit codes: 0 done; 1 --fail-on entities found; 2 usage or input error;
     3 some inputs could not be read (the rest was scanned).
@@ -75,40 +174,77 @@ def scan(
     with handle_errors(code, debug):
         if fmt not in FORMAT_CHOICES:
             raise UsageError("error.unknown_format", value=fmt, choices=", ".join(FORMAT_CHOICES))
+        if engine not in ENGINE_CHOICES:
+            raise UsageError(
+                "error.unknown_format", value=engine, choices=", ".join(ENGINE_CHOICES)
+            )
         if not 0.0 <= min_score <= 1.0:
             raise UsageError("scan.bad_min_score", value=min_score)
+        if sample is not None and sample < 1:
+            raise UsageError("scan.bad_sample", value=sample)
+        n_workers = _workers(workers)
         wanted_fail = _split(fail_on)
         scanner = Scanner(entities=_split(entities), min_score=min_score, ner=ner)
         if wanted_fail and wanted_fail != ["ANY"]:
             scanner.registry.select(wanted_fail)  # validates the names
+        state = None
+        opened_store = None
+        if incremental:
+            from senim.sources._state import ScanState
+            from senim.store import Store
+
+            opened_store = Store.open(store)
+            state = ScanState(store=opened_store, scanner=scanner)
+        jsonl = _JsonlOut(output) if fmt == "jsonl" else None
         show = progress and stderr.is_terminal
-        with Progress(
-            TextColumn("[bold]senim scan"),
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            console=stderr,
-            disable=not show,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("scan", total=None)
-            report = scan_paths(
-                paths,
-                scanner=scanner,
-                on_total=lambda total: bar.update(task, total=total or None),
-                on_progress=lambda n: bar.advance(task, n),
-            )
-        if fmt == "jsonl":
-            text = "\n".join(render.iter_jsonl(report))
-            write_text_output(text + ("\n" if text else ""), output)
-        elif fmt == "json":
+        try:
+            if engine == "spark":
+                from senim.engine._spark import scan_paths_spark
+
+                report = scan_paths_spark(paths, scanner=scanner, master=spark_master)
+                if jsonl is not None:
+                    for batch in report.findings.to_batches():
+                        jsonl.write(batch)
+            else:
+                with Progress(
+                    TextColumn("[bold]senim scan"),
+                    BarColumn(),
+                    DownloadColumn(),
+                    TimeRemainingColumn(),
+                    console=stderr,
+                    disable=not show,
+                    transient=True,
+                ) as bar:
+                    task = bar.add_task("scan", total=None)
+                    report = scan_paths(
+                        paths,
+                        scanner=scanner,
+                        on_total=lambda total: bar.update(task, total=total or None),
+                        on_progress=lambda n: bar.advance(task, n),
+                        include=include or (),
+                        exclude=exclude or (),
+                        sample=sample,
+                        workers=n_workers,  # type: ignore[arg-type]
+                        state=state,
+                        keep_findings=jsonl is None,
+                        on_findings=jsonl.write if jsonl is not None else None,
+                    )
+        finally:
+            if jsonl is not None:
+                jsonl.close()
+            if opened_store is not None:
+                opened_store.close()
+        if fmt == "json":
             write_text_output(render.render_json(report, code), output)
         elif fmt == "html":
             write_text_output(render.render_html_report(report, code), output)
-        else:
+        elif fmt == "table":
             from senim.cli._common import stdout
 
             render.print_table(report, stdout, code)
+        reused = getattr(report, "reused", 0)
+        if reused:
+            stderr.print(message("scan.reused", code, count=reused), markup=False)
         scanned = [s for s in report.sources if s.status in ("ok", "partial")]
         if wanted_fail:
             wanted = set(report.entity_counts) if wanted_fail == ["ANY"] else set(wanted_fail)

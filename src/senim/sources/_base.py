@@ -1,25 +1,46 @@
 """The source contract: anything senim scans yields Arrow record batches.
 
-A table source yields batches whose columns are the table's fields (plus the reserved
-``_senim_record`` column when record numbers are not simply consecutive). A text source
-yields batches with one ``text`` column of chunks and ``_senim_offset``, the character
-offset of each chunk in the whole text.
+A table source yields batches whose columns are the table's fields plus ``_senim_record``
+(the record index). A text source yields batches with one ``text`` column of chunks and
+``_senim_offset``, the character offset of each chunk in the whole text. A source made of
+parts (sheets of a workbook, pages of a PDF, members of a zip) also sets ``_senim_source``
+per row (``book.xlsx#Clients``, ``letter.pdf#page=2``, ``a.zip!b.csv``). Database rows carry
+``_senim_key``, their primary key (``id=42``).
+
+Problems that do not stop a source (undecodable bytes, a damaged zip member, an unterminated
+CSV quote) are appended to the source's ``problems`` list; a problem that stops it is raised
+as :class:`~senim.errors.InputError` from :meth:`Source.batches`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, Protocol
 
 import pyarrow as pa
 
-__all__ = ["Source", "SourceKind"]
+from senim.errors import InputError
+
+__all__ = [
+    "KEY_COL",
+    "OFFSET_COL",
+    "RECORD_COL",
+    "SOURCE_COL",
+    "Progress",
+    "Source",
+    "SourceKind",
+    "table_batch",
+    "text_batch",
+]
 
 SourceKind = Literal["text", "table"]
 Progress = Callable[[int], None]
 """Called with the number of input bytes consumed since the last call."""
+
+SOURCE_COL = "_senim_source"
+RECORD_COL = "_senim_record"
+OFFSET_COL = "_senim_offset"
+KEY_COL = "_senim_key"
 
 
 class Source(Protocol):
@@ -27,7 +48,7 @@ class Source(Protocol):
 
     @property
     def name(self) -> str:
-        """How findings name the source (a path, ``db/table``, ``file.xlsx#Sheet1``...)."""
+        """How findings name the source (a path, ``db#schema.table``, ``file.xlsx``...)."""
         ...
 
     @property
@@ -48,11 +69,71 @@ class Source(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class FileInfo:
-    path: Path
-    size: int
+def problems_of(source: object) -> list[InputError]:
+    """Non-fatal problems a source met while it was read (empty for most sources)."""
+    found = getattr(source, "problems", None)
+    return list(found) if isinstance(found, list) else []
 
-    @classmethod
-    def of(cls, path: Path) -> FileInfo:
-        return cls(path=path, size=path.stat().st_size)
+
+def fingerprint_of(source: object) -> str | None:
+    """What identifies a source's content for incremental re-scans, if it says."""
+    fn = getattr(source, "fingerprint", None)
+    if callable(fn):
+        value = fn()
+        return value if isinstance(value, str) else None
+    return None
+
+
+def table_batch(
+    names: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    records: Sequence[int],
+    *,
+    part: str | None = None,
+    keys: Sequence[str | None] | None = None,
+) -> pa.RecordBatch:
+    """A table batch of text columns with record numbers (and the part's name per row)."""
+    arrays: dict[str, pa.Array] = {
+        name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)
+    }
+    arrays[RECORD_COL] = pa.array(records, pa.int64())
+    if part is not None:
+        arrays[SOURCE_COL] = pa.array([part] * len(records), pa.string())
+    if keys is not None:
+        arrays[KEY_COL] = pa.array(keys, pa.string())
+    return pa.record_batch(arrays)
+
+
+def text_batch(
+    chunks: Sequence[str], offsets: Sequence[int], *, part: str | None = None
+) -> pa.RecordBatch:
+    """A text batch: chunks with their character offsets (and the part's name per row)."""
+    arrays: dict[str, pa.Array] = {
+        "text": pa.array(chunks, pa.string()),
+        OFFSET_COL: pa.array(offsets, pa.int64()),
+    }
+    if part is not None:
+        arrays[SOURCE_COL] = pa.array([part] * len(chunks), pa.string())
+    return pa.record_batch(arrays)
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Column names made unique and non-empty (``name``, ``name_2``; ``column_3``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(names):
+        base = raw.strip() or f"column_{i + 1}"
+        name = base
+        while name in seen:
+            seen[base] += 1
+            name = f"{base}_{seen[base]}"
+        seen.setdefault(name, 1)
+        seen.setdefault(base, 1)
+        out.append(name)
+    return out
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text (or its type), for messages."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__

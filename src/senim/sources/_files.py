@@ -1,22 +1,36 @@
-"""Turn paths (files and folders) into sources, by file extension and content sniffing."""
+"""Turn paths (files and folders) into sources, by file name and content sniffing.
+
+A known extension picks the reader, and the first bytes must agree: a ``.csv`` that is
+really a ZIP or an image is reported as disguised, an encrypted Office file (OLE container
+in place of a ``.xlsx``/``.docx`` zip) as password-protected. A file with an unknown
+extension is scanned by what its first bytes say it is (zip, PDF, Parquet, gzip, text).
+In folders, hidden entries and ``_``-prefixed metadata files (Spark/Hive ``_SUCCESS``,
+``_metadata``) are skipped; so are binary files of unknown formats, which are listed.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from senim.errors import InputError
-from senim.sources._base import Source
+from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
+from senim.sources._base import Source, first_line
+from senim.sources._blob import Blob, FileBlob, GzipBlob
 from senim.sources._csv import CsvFileSource
+from senim.sources._decode import looks_binary, sniff_magic
 from senim.sources._json import JsonFileSource, JsonLinesSource
+from senim.sources._office import DocxSource, PdfSource, XlsxSource
 from senim.sources._parquet import ParquetFileSource
 from senim.sources._text import TextFileSource
 
-__all__ = ["SUFFIXES", "Skipped", "iter_sources", "open_file"]
+__all__ = ["SUFFIXES", "Skipped", "iter_sources", "open_blob", "open_file"]
 
-SUFFIXES: dict[str, type] = {
+Factory = Callable[[Blob], Source]
+
+SUFFIXES: dict[str, Factory] = {
     ".csv": CsvFileSource,
     ".tsv": CsvFileSource,
     ".jsonl": JsonLinesSource,
@@ -28,7 +42,39 @@ SUFFIXES: dict[str, type] = {
     ".text": TextFileSource,
     ".log": TextFileSource,
     ".md": TextFileSource,
+    ".xlsx": XlsxSource,
+    ".xlsm": XlsxSource,
+    ".xls": XlsxSource,
+    ".ods": XlsxSource,
+    ".docx": DocxSource,
+    ".pdf": PdfSource,
+    ".zip": ZipSource,
 }
+"""File extension -> reader. ``.gz`` wraps any of these (``clients.csv.gz``)."""
+
+_TEXTUAL = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".txt", ".text", ".log", ".md"}
+_EXPECTED_MAGIC = {
+    ".parquet": {"parquet"},
+    ".pq": {"parquet"},
+    ".xlsx": {"zip"},
+    ".xlsm": {"zip"},
+    ".docx": {"zip"},
+    ".ods": {"zip"},
+    ".xls": {"ole"},
+    ".pdf": {"pdf"},
+    ".zip": {"zip"},
+}
+_BY_MAGIC: dict[str, Factory] = {
+    "zip": ZipSource,
+    "pdf": PdfSource,
+    "parquet": ParquetFileSource,
+}
+
+
+_META_FILES = {"_SUCCESS", "_metadata", "_common_metadata"}
+_META_PREFIXES = ("_committed_", "_started_")
+_META_DIRS = {"_temporary", "_delta_log", "__pycache__"}
+"""Spark/Hive/Delta bookkeeping in dataset folders (not data); hidden entries are skipped too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,25 +85,128 @@ class Skipped:
     reason: str
 
 
-def _looks_binary(path: Path) -> bool:
-    with open(path, "rb") as fh:
+def _suffix(filename: str) -> str:
+    return os.path.splitext(filename.lower())[1]
+
+
+def open_blob(
+    blob: Blob, *, in_folder: bool = False, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> Source | None:
+    """The reader for a blob, or ``None`` for a binary file of unknown format in a folder.
+
+    Raises :class:`InputError` for disguised, encrypted or unsupported files.
+    """
+    filename = blob.filename
+    suffix = _suffix(filename)
+    with blob.open() as fh:
         head = fh.read(8192)
-    return b"\x00" in head
+    magic = sniff_magic(head)
+    if suffix == ".gz":
+        if magic != "gzip":
+            raise InputError(
+                "source.disguised", source=blob.name, actual=magic or "text", expected="gzip"
+            )
+        if blob.depth >= limits.max_depth + 1:
+            raise InputError("source.archive_depth", source=blob.name, depth=limits.max_depth)
+        inner = GzipBlob(blob, max_bytes=limits.max_total_bytes)
+        inner_suffix = _suffix(inner.filename)
+        if inner_suffix not in SUFFIXES or inner_suffix in _TEXTUAL:
+            return _by_name_or_content(inner, inner_suffix, in_folder, limits)
+        spooled = _spool(inner, limits)
+        return _by_name_or_content(spooled, inner_suffix, in_folder, limits)
+    return _by_name_or_content(blob, suffix, in_folder, limits, head=head)
 
 
-def open_file(path: Path) -> Source:
-    """The source for one file; an unknown extension is scanned as text unless it is binary."""
-    suffix = path.suffix.lower()
+def _spool(blob: Blob, limits: ArchiveLimits) -> Blob:
+    import shutil
+    import tempfile
+
+    from senim.sources._blob import SPOOL_MEMORY, SpooledBlob
+
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+    with blob.open() as src:
+        shutil.copyfileobj(src, spool, 1 << 20)
+    return SpooledBlob(
+        blob.name, blob.filename, spool, spool.tell(), blob.depth, blob.fingerprint()
+    )
+
+
+def _by_name_or_content(
+    blob: Blob, suffix: str, in_folder: bool, limits: ArchiveLimits, head: bytes | None = None
+) -> Source | None:
+    if head is None:
+        with blob.open() as fh:
+            head = fh.read(8192)
+    magic = sniff_magic(head)
     factory = SUFFIXES.get(suffix)
     if factory is not None:
-        source: Source = factory(path)
-        return source
-    if _looks_binary(path):
-        raise InputError("source.unsupported", source=str(path), suffix=suffix or "-")
-    return TextFileSource(path)
+        expected = _EXPECTED_MAGIC.get(suffix)
+        if head and expected is not None and magic not in expected:
+            if magic == "ole" and suffix in (".xlsx", ".xlsm", ".docx"):
+                raise InputError("source.encrypted", source=blob.name)
+            raise InputError(
+                "source.disguised",
+                source=blob.name,
+                actual=magic or ("binary" if looks_binary(head) else "text"),
+                expected=suffix.lstrip("."),
+            )
+        if suffix in _TEXTUAL and looks_binary(head):
+            raise InputError(
+                "source.disguised",
+                source=blob.name,
+                actual=magic or "binary",
+                expected=suffix.lstrip("."),
+            )
+        if factory is ZipSource:
+            return ZipSource(blob, limits=limits)
+        return factory(blob)
+    if magic in _BY_MAGIC:
+        if magic == "zip":
+            return ZipSource(blob, limits=limits)
+        return _BY_MAGIC[magic](blob)
+    if magic == "gzip":
+        return open_blob(_Renamed(blob, blob.filename + ".gz"), in_folder=in_folder, limits=limits)
+    if looks_binary(head):
+        if in_folder:
+            return None
+        raise InputError("source.unsupported", source=blob.name, suffix=suffix or "-")
+    return TextFileSource(blob)
 
 
-def iter_sources(paths: list[str | Path]) -> Iterator[Source | Skipped | InputError]:
+@dataclass(frozen=True, slots=True)
+class _Renamed:
+    inner: Blob
+    filename: str
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def size(self) -> int:
+        return self.inner.size
+
+    @property
+    def depth(self) -> int:
+        return self.inner.depth
+
+    def open(self):  # type: ignore[no-untyped-def]
+        return self.inner.open()
+
+    def fingerprint(self) -> str | None:
+        return self.inner.fingerprint()
+
+
+def open_file(path: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
+    """The source for one file (an explicitly named file is never silently skipped)."""
+    source = open_blob(FileBlob(path), limits=limits)
+    assert source is not None
+    return source
+
+
+def iter_sources(
+    paths: list[str | Path], *, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> Iterator[Source | Skipped | InputError]:
     """Sources for ``paths`` in a stable order; folders are walked (hidden entries skipped).
 
     Problems are yielded, not raised, so one bad path never stops the others.
@@ -69,22 +218,31 @@ def iter_sources(paths: list[str | Path]) -> Iterator[Source | Skipped | InputEr
             continue
         if path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
                 for fname in sorted(files):
-                    if fname.startswith("."):
+                    if (
+                        fname.startswith(".")
+                        or fname in _META_FILES
+                        or fname.startswith(_META_PREFIXES)
+                    ):
                         continue
-                    yield from _one(Path(root) / fname, in_folder=True)
+                    yield from _one(Path(root) / fname, in_folder=True, limits=limits)
         else:
-            yield from _one(path, in_folder=False)
+            yield from _one(path, in_folder=False, limits=limits)
 
 
-def _one(path: Path, *, in_folder: bool) -> Iterator[Source | Skipped | InputError]:
+def _one(
+    path: Path, *, in_folder: bool, limits: ArchiveLimits
+) -> Iterator[Source | Skipped | InputError]:
     try:
-        yield open_file(path)
+        source = open_blob(FileBlob(path), in_folder=in_folder, limits=limits)
     except InputError as exc:
-        if in_folder and exc.key == "source.unsupported":
-            yield Skipped(name=str(path), reason="source.skipped_binary")
-        else:
-            yield exc
+        yield exc
+        return
     except OSError as exc:
-        yield InputError("source.read_failed", source=str(path), reason=exc.strerror or str(exc))
+        yield InputError("source.read_failed", source=str(path), reason=first_line(exc))
+        return
+    if source is None:
+        yield Skipped(name=str(path), reason="source.skipped_binary")
+    else:
+        yield source

@@ -10,44 +10,71 @@ from typing import Any
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._base import Progress, SourceKind
+from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind, first_line
+from senim.sources._blob import Blob, as_blob
+from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
 
-RECORD_COL = "_senim_record"
+__all__ = ["JsonFileSource", "JsonLinesSource", "flatten"]
+
 ROWS_PER_BATCH = 8192
+MAX_DOCUMENT = 512 << 20
+"""A JSON document is parsed whole; larger ones must be JSON Lines (streamed)."""
+MAX_DEPTH = 64
 
 
 def flatten(
-    obj: Any, prefix: str = "", out: dict[str, str | None] | None = None
+    obj: Any, prefix: str = "", out: dict[str, str | None] | None = None, depth: int = 0
 ) -> dict[str, str | None]:
-    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``{"a.b": "1", "c": "[1, 2]"}`` (values as text)."""
+    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``{"a.b": "1", "c": "[1, 2]"}`` (values as text).
+
+    Lists stay one JSON-text value (a list of phones is one cell); objects nested deeper than
+    :data:`MAX_DEPTH` are kept as JSON text.
+    """
     out = {} if out is None else out
-    if isinstance(obj, dict):
+    if isinstance(obj, dict) and depth < MAX_DEPTH:
         if not obj and prefix:
             out[prefix] = None
         for key, value in obj.items():
-            flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
-    elif prefix or not isinstance(obj, dict):
-        name = prefix or "value"
-        if obj is None:
-            out[name] = None
-        elif isinstance(obj, str):
-            out[name] = obj
-        elif isinstance(obj, bool):
-            out[name] = "true" if obj else "false"
-        elif isinstance(obj, int | float):
-            out[name] = json.dumps(obj)
-        else:
-            out[name] = json.dumps(obj, ensure_ascii=False)
+            flatten(value, f"{prefix}.{key}" if prefix else str(key), out, depth + 1)
+        return out
+    name = prefix or "value"
+    if obj is None:
+        out[name] = None
+    elif isinstance(obj, str):
+        out[name] = obj
+    elif isinstance(obj, bool):
+        out[name] = "true" if obj else "false"
+    elif isinstance(obj, int | float):
+        out[name] = json.dumps(obj)
+    else:
+        out[name] = json.dumps(obj, ensure_ascii=False)
     return out
 
 
-def rows_to_batch(rows: list[dict[str, str | None]], records: list[int]) -> pa.RecordBatch:
+def rows_to_batch(
+    rows: list[dict[str, str | None]], records: list[int], part: str | None = None
+) -> pa.RecordBatch:
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
     columns: dict[str, Any] = {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+    columns.pop(RECORD_COL, None)
+    columns.pop(SOURCE_COL, None)
     columns[RECORD_COL] = pa.array(records, pa.int64())
+    if part is not None:
+        columns[SOURCE_COL] = pa.array([part] * len(records), pa.string())
     return pa.record_batch(columns)
+
+
+def _encoding(blob: Blob, name: str) -> str:
+    with blob.open() as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise InputError("source.empty", source=name)
+    encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+    if encoding is None:
+        raise InputError("source.not_text", source=name)
+    return encoding
 
 
 class JsonLinesSource:
@@ -56,45 +83,57 @@ class JsonLinesSource:
     kind: SourceKind = "table"
     format = "jsonl"
 
-    def __init__(self, path: Path, *, name: str | None = None):
-        self.path = path
-        self.name = name or str(path)
-        self.size = path.stat().st_size
-        self.problems: list[str] = []
+    def __init__(
+        self, path: str | Path | Blob, *, name: str | None = None, part: str | None = None
+    ) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
+        self.part = part
+        self.size = self.blob.size
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        encoding = _encoding(self.blob, self.name)
         rows: list[dict[str, str | None]] = []
         records: list[int] = []
         bad: list[int] = []
+        done = 0
         try:
-            with open(self.path, encoding="utf-8-sig") as fh:
-                for lineno, line in enumerate(fh):
-                    if progress is not None:
-                        progress(len(line.encode("utf-8")))
+            with self.blob.open() as raw:
+                text = DecodedText(raw, encoding)
+                for lineno, line in enumerate(text.lines()):
                     if not line.strip():
                         continue
                     try:
                         rows.append(flatten(json.loads(line)))
                         records.append(lineno)
-                    except json.JSONDecodeError:
+                    except (json.JSONDecodeError, RecursionError):
                         bad.append(lineno + 1)
                         continue
                     if len(rows) >= ROWS_PER_BATCH:
-                        yield rows_to_batch(rows, records)
+                        yield rows_to_batch(rows, records, self.part)
                         rows, records = [], []
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                "source.decode_failed", source=self.name, encoding="utf-8", reason=exc.reason
-            ) from exc
+                        if progress is not None:
+                            progress(text.bytes_read - done)
+                            done = text.bytes_read
+                if progress is not None:
+                    progress(max(0, text.bytes_read - done))
         except OSError as exc:
             raise InputError(
-                "source.read_failed", source=self.name, reason=exc.strerror or str(exc)
+                "source.read_failed", source=self.name, reason=first_line(exc)
             ) from exc
         if rows:
-            yield rows_to_batch(rows, records)
+            yield rows_to_batch(rows, records, self.part)
+        if text.stats.bad:
+            self.problems.append(decode_error(self.name, text.stats, encoding))
         if bad:
             shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
-            raise InputError("source.bad_json_lines", source=self.name, count=len(bad), lines=shown)
+            self.problems.append(
+                InputError("source.bad_json_lines", source=self.name, count=len(bad), lines=shown)
+            )
 
 
 class JsonFileSource:
@@ -103,19 +142,35 @@ class JsonFileSource:
     kind: SourceKind = "table"
     format = "json"
 
-    def __init__(self, path: Path, *, name: str | None = None):
-        self.path = path
-        self.name = name or str(path)
-        self.size = path.stat().st_size
+    def __init__(
+        self, path: str | Path | Blob, *, name: str | None = None, part: str | None = None
+    ) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
+        self.part = part
+        self.size = self.blob.size
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        encoding = _encoding(self.blob, self.name)
         try:
-            with open(self.path, encoding="utf-8-sig") as fh:
-                data = json.load(fh)
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                "source.decode_failed", source=self.name, encoding="utf-8", reason=exc.reason
-            ) from exc
+            with self.blob.open() as raw:
+                text = DecodedText(raw, encoding)
+                parts: list[str] = []
+                total = 0
+                for chunk in text.chunks():
+                    total += len(chunk)
+                    if total > MAX_DOCUMENT:
+                        raise InputError(
+                            "source.json_too_large",
+                            source=self.name,
+                            limit=f"{MAX_DOCUMENT >> 20} MiB",
+                        )
+                    parts.append(chunk)
+            data = json.loads("".join(parts))
         except json.JSONDecodeError as exc:
             raise InputError(
                 "source.bad_json",
@@ -124,13 +179,21 @@ class JsonFileSource:
                 column=exc.colno,
                 reason=exc.msg,
             ) from exc
+        except RecursionError as exc:
+            raise InputError(
+                "source.parse_failed", source=self.name, reason="nested too deeply"
+            ) from exc
         except OSError as exc:
             raise InputError(
-                "source.read_failed", source=self.name, reason=exc.strerror or str(exc)
+                "source.read_failed", source=self.name, reason=first_line(exc)
             ) from exc
+        if text.stats.bad:
+            self.problems.append(decode_error(self.name, text.stats, encoding))
         if progress is not None:
             progress(self.size)
         items = data if isinstance(data, list) else [data]
         for start in range(0, len(items), ROWS_PER_BATCH):
-            chunk = items[start : start + ROWS_PER_BATCH]
-            yield rows_to_batch([flatten(x) for x in chunk], list(range(start, start + len(chunk))))
+            part = items[start : start + ROWS_PER_BATCH]
+            yield rows_to_batch(
+                [flatten(x) for x in part], list(range(start, start + len(part))), self.part
+            )

@@ -9,31 +9,72 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from senim.errors import InputError
-from senim.sources._base import Progress, SourceKind
+from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind, first_line
+from senim.sources._blob import Blob, FileBlob, as_blob
+
+__all__ = ["ParquetFileSource"]
 
 BATCH_ROWS = 65_536
 
 
 class ParquetFileSource:
+    """One Parquet file (a partitioned dataset folder is scanned file by file)."""
+
     kind: SourceKind = "table"
     format = "parquet"
 
-    def __init__(self, path: Path, *, name: str | None = None):
-        self.path = path
-        self.name = name or str(path)
-        self.size = path.stat().st_size
+    def __init__(
+        self,
+        path: str | Path | Blob,
+        *,
+        name: str | None = None,
+        part: str | None = None,
+        row_groups: tuple[int, int] | None = None,
+    ) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
+        self.part = part
+        self.size = self.blob.size
+        self.row_groups = row_groups
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        if self.size == 0:
+            raise InputError("source.empty", source=self.name)
+        handle = self.blob.path if isinstance(self.blob, FileBlob) else self.blob.open()
         try:
-            pf = pq.ParquetFile(self.path)
+            pf = pq.ParquetFile(handle)
             total_rows = max(pf.metadata.num_rows, 1)
-            for batch in pf.iter_batches(batch_size=BATCH_ROWS):
+            groups = list(range(pf.num_row_groups))
+            record = 0
+            if self.row_groups is not None:
+                first, last = self.row_groups
+                record = sum(pf.metadata.row_group(i).num_rows for i in range(first))
+                groups = groups[first:last]
+            for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=groups):
                 table = pa.Table.from_batches([batch])
                 while any(pa.types.is_struct(f.type) for f in table.schema):
                     table = table.flatten()
+                for reserved in (RECORD_COL, SOURCE_COL):
+                    if reserved in table.schema.names:
+                        table = table.drop_columns([reserved])
+                n = table.num_rows
+                table = table.append_column(
+                    RECORD_COL, pa.array(range(record, record + n), pa.int64())
+                )
+                if self.part is not None:
+                    table = table.append_column(SOURCE_COL, pa.array([self.part] * n, pa.string()))
+                record += n
                 if progress is not None:
-                    progress(self.size * batch.num_rows // total_rows)
-                yield from table.to_batches()
+                    progress(self.size * n // total_rows)
+                yield from table.combine_chunks().to_batches()
         except (pa.ArrowException, OSError) as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError("source.parse_failed", source=self.name, reason=reason) from exc
+            raise InputError(
+                "source.parse_failed", source=self.name, reason=first_line(exc)
+            ) from exc
+        finally:
+            if not isinstance(handle, Path):
+                handle.close()

@@ -1,4 +1,4 @@
-"""Plain text files: chunks of lines with their character offsets."""
+"""Plain text files: chunks of lines with their character offsets, encoding detected."""
 
 from __future__ import annotations
 
@@ -8,57 +8,76 @@ from pathlib import Path
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._base import Progress, SourceKind
+from senim.sources._base import Progress, SourceKind, first_line, text_batch
+from senim.sources._blob import Blob, as_blob
+from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
+
+__all__ = ["TextFileSource"]
 
 LINES_PER_BATCH = 8192
-OFFSET_COL = "_senim_offset"
+CHARS_PER_BATCH = 8 << 20
+MAX_LINE = 1 << 20
 
 
 class TextFileSource:
-    """A text file, decoded as UTF-8 (with or without BOM); offsets count every character."""
+    """A text file; offsets count every character of the decoded text (line ends included)."""
 
     kind: SourceKind = "text"
     format = "text"
 
-    def __init__(self, path: Path, *, name: str | None = None, encoding: str = "utf-8-sig"):
-        self.path = path
-        self.name = name or str(path)
+    def __init__(
+        self,
+        path: str | Path | Blob,
+        *,
+        name: str | None = None,
+        encoding: str | None = None,
+        part: str | None = None,
+    ) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
         self.encoding = encoding
-        self.size = path.stat().st_size
+        self.part = part
+        self.size = self.blob.size
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        offset = 0
-        lines: list[str] = []
-        offsets: list[int] = []
-        done = 0
         try:
-            with open(self.path, encoding=self.encoding, errors="strict", newline="") as fh:
-                raw = fh.buffer.raw  # type: ignore[attr-defined]
-                for line in fh:
+            with self.blob.open() as raw:
+                sample = raw.read(SAMPLE_BYTES)
+            encoding = self.encoding or detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+            if encoding is None:
+                raise InputError("source.not_text", source=self.name)
+            if not sample.decode(encoding, errors="replace").strip():
+                raise InputError("source.empty", source=self.name)
+            with self.blob.open() as raw:
+                text = DecodedText(raw, encoding)
+                offset = 0
+                lines: list[str] = []
+                offsets: list[int] = []
+                chars = 0
+                done = 0
+                for line in text.lines(max_line=MAX_LINE):
                     if line.strip():
                         lines.append(line)
                         offsets.append(offset)
+                        chars += len(line)
                     offset += len(line)
-                    if len(lines) >= LINES_PER_BATCH:
-                        yield _batch(lines, offsets)
-                        lines, offsets = [], []
+                    if len(lines) >= LINES_PER_BATCH or chars >= CHARS_PER_BATCH:
+                        yield text_batch(lines, offsets, part=self.part)
+                        lines, offsets, chars = [], [], 0
                         if progress is not None:
-                            pos = raw.tell()
-                            progress(pos - done)
-                            done = pos
+                            progress(text.bytes_read - done)
+                            done = text.bytes_read
                 if lines:
-                    yield _batch(lines, offsets)
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                "source.decode_failed", source=self.name, encoding=self.encoding, reason=exc.reason
-            ) from exc
+                    yield text_batch(lines, offsets, part=self.part)
+                if progress is not None:
+                    progress(max(0, text.bytes_read - done))
         except OSError as exc:
             raise InputError(
-                "source.read_failed", source=self.name, reason=exc.strerror or str(exc)
+                "source.read_failed", source=self.name, reason=first_line(exc)
             ) from exc
-        if progress is not None:
-            progress(self.size - done)
-
-
-def _batch(lines: list[str], offsets: list[int]) -> pa.RecordBatch:
-    return pa.record_batch({"text": lines, OFFSET_COL: pa.array(offsets, pa.int64())})
+        if text.stats.bad:
+            self.problems.append(decode_error(self.name, text.stats, encoding))

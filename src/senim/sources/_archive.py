@@ -1,0 +1,194 @@
+"""``.zip`` and ``.gz`` archives, read without unpacking to disk and with zip-bomb limits.
+
+Members are scanned in name order and named ``archive.zip!folder/file.csv``. Text formats
+stream straight out of the archive; formats that need random access (Parquet, XLSX, DOCX,
+PDF, nested zips) are extracted into a spool (memory up to 32 MiB, then a temp file).
+Every byte that comes out is counted against :class:`ArchiveLimits`; an archive that
+breaks them is reported, not unpacked.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from senim.errors import InputError
+from senim.sources._base import SOURCE_COL, Progress, SourceKind, first_line, problems_of
+from senim.sources._blob import Blob, LimitedReader, SpooledBlob, as_blob
+
+__all__ = ["ArchiveLimits", "ZipSource"]
+
+STREAMED = (".csv", ".tsv", ".txt", ".text", ".log", ".md", ".json", ".jsonl", ".ndjson")
+
+
+class ArchiveLimits(BaseModel):
+    """Limits against zip bombs (defaults fit real exports; raise them deliberately)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_members: int = Field(default=10_000, gt=0, description="Members per archive.")
+    max_total_bytes: int = Field(
+        default=8 << 30, gt=0, description="Uncompressed bytes per archive (all members)."
+    )
+    max_ratio: float = Field(
+        default=200.0, gt=1, description="Uncompressed/compressed size, for members > 64 MiB."
+    )
+    ratio_floor: int = Field(
+        default=64 << 20, ge=0, description="Members smaller than this skip the ratio check."
+    )
+    max_depth: int = Field(default=2, ge=0, description="Archives nested inside archives.")
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class _MemberBlob:
+    """A member streamed straight out of a zip (not seekable)."""
+
+    archive: zipfile.ZipFile
+    info: zipfile.ZipInfo
+    display: str
+    level: int
+    limit: int
+    parent_fingerprint: str | None
+
+    @property
+    def name(self) -> str:
+        return self.display
+
+    @property
+    def filename(self) -> str:
+        return self.info.filename.rsplit("/", 1)[-1]
+
+    @property
+    def size(self) -> int:
+        return self.info.file_size
+
+    @property
+    def depth(self) -> int:
+        return self.level
+
+    def open(self) -> IO[bytes]:
+        return LimitedReader(self.archive.open(self.info), self.limit, self.display)  # type: ignore[return-value]
+
+    def fingerprint(self) -> str | None:
+        return self.parent_fingerprint
+
+
+class ZipSource:
+    """A zip archive: every member is opened with the reader its name calls for."""
+
+    kind: SourceKind = "table"
+    format = "zip"
+
+    def __init__(
+        self,
+        path: str | Path | Blob,
+        *,
+        name: str | None = None,
+        limits: ArchiveLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
+        self.size = self.blob.size
+        self.limits = limits
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        from senim.sources._files import open_blob
+
+        if self.blob.depth >= self.limits.max_depth + 1:
+            raise InputError("source.archive_depth", source=self.name, depth=self.limits.max_depth)
+        handle = self.blob.open()
+        try:
+            try:
+                archive = zipfile.ZipFile(handle)
+                members = [i for i in archive.infolist() if not i.is_dir()]
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                raise InputError(
+                    "source.parse_failed", source=self.name, reason=first_line(exc)
+                ) from exc
+            if len(members) > self.limits.max_members:
+                raise InputError(
+                    "source.archive_members",
+                    source=self.name,
+                    count=len(members),
+                    limit=self.limits.max_members,
+                )
+            declared = sum(i.file_size for i in members)
+            if declared > self.limits.max_total_bytes:
+                raise InputError(
+                    "source.archive_limit",
+                    source=self.name,
+                    limit=f"{self.limits.max_total_bytes >> 20} MiB",
+                )
+            budget = self.limits.max_total_bytes
+            level = self.blob.depth + 1
+            for info in sorted(members, key=lambda i: i.filename):
+                display = f"{self.name}!{info.filename}"
+                base = info.filename.rsplit("/", 1)[-1]
+                if base.startswith((".", "__MACOSX")) or info.filename.startswith("__MACOSX/"):
+                    continue
+                if info.flag_bits & 0x1:
+                    self.problems.append(InputError("source.encrypted", source=display))
+                    continue
+                if (
+                    info.file_size > self.limits.ratio_floor
+                    and info.file_size > self.limits.max_ratio * max(info.compress_size, 1)
+                ):
+                    self.problems.append(
+                        InputError(
+                            "source.archive_ratio",
+                            source=display,
+                            ratio=f"{info.file_size / max(info.compress_size, 1):.0f}",
+                            limit=f"{self.limits.max_ratio:.0f}",
+                        )
+                    )
+                    continue
+                limit = min(info.file_size, budget)
+                budget -= info.file_size
+                try:
+                    member: Blob
+                    if base.lower().endswith(STREAMED):
+                        member = _MemberBlob(
+                            archive, info, display, level, limit, self.blob.fingerprint()
+                        )
+                    else:
+                        member = SpooledBlob.extract(
+                            archive,
+                            info,
+                            display=display,
+                            level=level,
+                            max_bytes=limit,
+                            parent_fingerprint=self.blob.fingerprint(),
+                        )
+                    inner = open_blob(member, in_folder=True, limits=self.limits)
+                    if inner is None:
+                        continue
+                    for batch in inner.batches(None):
+                        if SOURCE_COL not in batch.schema.names:
+                            batch = batch.append_column(
+                                SOURCE_COL, pa.array([display] * batch.num_rows, pa.string())
+                            )
+                        yield batch
+                    self.problems.extend(problems_of(inner))
+                except InputError as exc:
+                    self.problems.append(exc)
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                    self.problems.append(
+                        InputError("source.parse_failed", source=display, reason=first_line(exc))
+                    )
+        finally:
+            handle.close()
+        if progress is not None:
+            progress(self.size)

@@ -1,0 +1,230 @@
+"""Blobs: named byte streams a reader opens (a file, a member of a zip, a gunzipped file).
+
+Readers take a blob rather than a path, so the same CSV/XLSX/PDF reader scans a file on
+disk, ``archive.zip!folder/clients.xlsx`` or ``export.csv.gz``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from senim.errors import InputError
+
+__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob"]
+
+SPOOL_MEMORY = 32 << 20
+"""Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
+
+
+class Blob(Protocol):
+    @property
+    def name(self) -> str:
+        """Display name (``data/a.zip!b/c.csv``)."""
+        ...
+
+    @property
+    def filename(self) -> str:
+        """The innermost file name, which decides the format (``c.csv``)."""
+        ...
+
+    @property
+    def size(self) -> int:
+        """Size in bytes (uncompressed when known, else compressed), 0 when unknown."""
+        ...
+
+    @property
+    def depth(self) -> int:
+        """How many archives this blob is nested in."""
+        ...
+
+    def open(self) -> IO[bytes]:
+        """A fresh binary stream positioned at the start (seekable unless noted)."""
+        ...
+
+    def fingerprint(self) -> str | None:
+        """What identifies this content for incremental re-scans (``size:mtime``)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FileBlob:
+    path: Path
+    display: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.display or str(self.path)
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def depth(self) -> int:
+        return 0
+
+    def open(self) -> IO[bytes]:
+        return open(self.path, "rb")
+
+    def fingerprint(self) -> str | None:
+        st = self.path.stat()
+        return f"file:{st.st_size}:{st.st_mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class GzipBlob:
+    """The decompressed content of a ``.gz`` blob (a non-seekable stream)."""
+
+    inner: Blob
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def filename(self) -> str:
+        return self.inner.filename[:-3] if self.inner.filename.endswith(".gz") else "data"
+
+    @property
+    def size(self) -> int:
+        return self.inner.size
+
+    @property
+    def depth(self) -> int:
+        return self.inner.depth + 1
+
+    def open(self) -> IO[bytes]:
+        stream = gzip.GzipFile(fileobj=self.inner.open(), mode="rb")
+        return LimitedReader(stream, self.max_bytes, self.name)  # type: ignore[return-value]
+
+    def fingerprint(self) -> str | None:
+        return self.inner.fingerprint()
+
+
+@dataclass(frozen=True, slots=True)
+class SpooledBlob:
+    """Bytes extracted (under limits) from an archive member into a seekable spool."""
+
+    display: str
+    member: str
+    spool: IO[bytes]
+    length: int
+    level: int
+    parent_fingerprint: str | None
+
+    @property
+    def name(self) -> str:
+        return self.display
+
+    @property
+    def filename(self) -> str:
+        return self.member.rsplit("/", 1)[-1]
+
+    @property
+    def size(self) -> int:
+        return self.length
+
+    @property
+    def depth(self) -> int:
+        return self.level
+
+    def open(self) -> IO[bytes]:
+        self.spool.seek(0)
+        return _NoClose(self.spool)  # type: ignore[return-value]
+
+    def fingerprint(self) -> str | None:
+        return self.parent_fingerprint
+
+    @classmethod
+    def extract(
+        cls,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        *,
+        display: str,
+        level: int,
+        max_bytes: int,
+        parent_fingerprint: str | None,
+    ) -> SpooledBlob:
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+        with archive.open(info) as src:
+            limited = LimitedReader(src, max_bytes, display)
+            shutil.copyfileobj(limited, spool, 1 << 20)
+        return cls(display, info.filename, spool, spool.tell(), level, parent_fingerprint)
+
+
+class _NoClose:
+    """A view of a shared spool that readers may 'close' without closing the spool."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoClose:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._inner)
+
+
+class LimitedReader:
+    """A read-only stream that fails once more than ``limit`` bytes come out (zip bombs)."""
+
+    def __init__(self, inner: Any, limit: int, name: str) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._name = name
+        self.count = 0
+
+    def read(self, n: int = -1) -> bytes:
+        want = self._limit - self.count + 1 if n is None or n < 0 else n
+        data: bytes = self._inner.read(want)
+        self.count += len(data)
+        if self.count > self._limit:
+            raise InputError("source.archive_limit", source=self._name, limit=_mib(self._limit))
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def __enter__(self) -> LimitedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):.0f} MiB"
+
+
+def as_blob(path: str | os.PathLike[str] | Blob) -> Blob:
+    if isinstance(path, str | os.PathLike):
+        return FileBlob(Path(path))
+    return path
