@@ -2,4 +2,5 @@
 
 MODULES: tuple[str, ...] = (
     "senim.deid._vault_schema",
+    "senim.sources._state_schema",
 )
