@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from senim.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    result = runner.invoke(app, ["deid-keygen", str(tmp_path / "k.key")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "k.key"
+
+
+def test_deid_default_tags(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("ИИН 900101300007\n", "utf-8")
+    result = runner.invoke(app, ["deid", str(src), "--out", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_text("utf-8") == "ИИН <KZ_IIN>\n"
+
+
+def test_plan_then_apply_with_vault_then_reidentify(tmp_path: Path, key_file: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("iin,comment\n900101300007,ok\n", "utf-8")
+    policy = tmp_path / "p.yaml"
+    policy.write_text("entities: {KZ_IIN: {operator: pseudonym, vault: true}}\n", "utf-8")
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    plan = runner.invoke(
+        app,
+        [
+            "deid",
+            str(src),
+            "--plan-only",
+            "--policy",
+            str(policy),
+            "--out",
+            str(tmp_path / "plan.yaml"),
+        ],
+    )
+    assert plan.exit_code == 0, plan.output
+    assert "KZ_IIN: 1" in (tmp_path / "plan.yaml").read_text("utf-8")
+    done = runner.invoke(
+        app,
+        [
+            "deid",
+            str(src),
+            "--out",
+            str(tmp_path / "out.csv"),
+            "--policy",
+            str(tmp_path / "plan.yaml"),
+            "--key-file",
+            str(key_file),
+            "--store",
+            store,
+            "--summary",
+            str(tmp_path / "s.json"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    token = (tmp_path / "out.csv").read_text("utf-8").splitlines()[1].split(",")[0].strip('"')
+    assert token.startswith("KZ_IIN_")
+    assert "900101300007" not in (tmp_path / "s.json").read_text("utf-8")
+    back = runner.invoke(
+        app,
+        [
+            "deid-reidentify",
+            token,
+            "--reason",
+            "subject access request",
+            "--key-file",
+            str(key_file),
+            "--store",
+            store,
+        ],
+    )
+    assert back.exit_code == 0, back.output
+    assert f"{token}\t900101300007" in back.output
+
+
+def test_missing_key_is_exit_2_with_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SENIM_DEID_KEY", raising=False)
+    monkeypatch.delenv("SENIM_DEID_KEY_FILE", raising=False)
+    src = tmp_path / "in.txt"
+    src.write_text("ИИН 900101300007\n", "utf-8")
+    policy = tmp_path / "p.yaml"
+    policy.write_text("default: {operator: pseudonym}\n", "utf-8")
+    result = runner.invoke(
+        app, ["deid", str(src), "--out", str(tmp_path / "o.txt"), "--policy", str(policy)]
+    )
+    assert result.exit_code == 2
+    assert "No de-identification key: set $SENIM_DEID_KEY_FILE" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_policy_is_exit_2(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("x\n", "utf-8")
+    policy = tmp_path / "p.yaml"
+    policy.write_text("entities: {KZ_IIN: {operator: shred}}\n", "utf-8")
+    result = runner.invoke(
+        app, ["deid", str(src), "--out", str(tmp_path / "o.txt"), "--policy", str(policy)]
+    )
+    assert result.exit_code == 2
+    assert "is invalid" in result.output
