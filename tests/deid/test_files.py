@@ -29,7 +29,8 @@ def test_text_keeps_lines_blank_lines_and_endings(tmp_path: Path) -> None:
     out = (tmp_path / "out.txt").read_bytes().decode("utf-8")
     lines_in = src.read_bytes().split(b"\n")
     lines_out = (tmp_path / "out.txt").read_bytes().split(b"\n")
-    assert len(lines_in) == len(lines_out) and result.records == 5
+    assert len(lines_in) == len(lines_out)
+    assert result.records == 5
     assert "\r\nбез данных\r\n" in out
     _no_secret(out)
     assert out.count("<KZ_IIN>") == 2
@@ -74,7 +75,8 @@ def test_jsonl_nested_and_numbers(tmp_path: Path, keys: DeidKeys) -> None:
     assert lines[1] == ""
     assert first["client"]["iin"] == first["n"] == second["client"]["iin"]  # joins survive
     assert first["client"]["iin"].startswith("KZ_IIN_")
-    assert first["ok"] is True and second["n"] == 5
+    assert first["ok"] is True
+    assert second["n"] == 5
     assert first["client"]["phones"] == ["<KZ_PHONE>"]
 
 
@@ -122,7 +124,8 @@ def test_plan_only_proposes_whole_cell_rules(tmp_path: Path) -> None:
     plan = plan_file(src)
     assert plan.columns["comment"] == "scan"
     iin_rule = plan.columns["iin"]
-    assert not isinstance(iin_rule, str) and iin_rule.entity == "KZ_IIN"
+    assert not isinstance(iin_rule, str)
+    assert iin_rule.entity == "KZ_IIN"
     assert plan.discovered == {"iin": {"KZ_IIN": 2}, "comment": {"KZ_PHONE": 1}}
 
 

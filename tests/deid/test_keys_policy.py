@@ -76,7 +76,8 @@ def test_policy_parses_validates_and_round_trips(tmp_path: Path) -> None:
     assert isinstance(policy.entities["KZ_IIN"], Pseudonym)
     assert isinstance(policy.entities["DATE_OF_BIRTH"], Generalise)
     assert policy.columns["note"] == "scan"
-    assert policy.needs_key and not policy.uses_vault
+    assert policy.needs_key
+    assert not policy.uses_vault
     assert parse_policy(__import__("yaml").safe_load(dump_policy(policy))) == policy
 
 

@@ -137,7 +137,8 @@ def test_iin_surrogate_is_valid_and_keeps_decade_and_sex(iin: str) -> None:
     assert fake != iin
     assert iin_is_valid(fake)
     before, after = iin_info(iin), iin_info(fake)
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert after.sex == before.sex
     assert after.birth_date.year // 10 == before.birth_date.year // 10
     assert Surrogate().apply(iin, "KZ_IIN", CTX_A) == fake  # consistent under one key
@@ -150,7 +151,9 @@ def test_iban_surrogate_passes_mod97(account: int, bank: str) -> None:
     original = "KZ" + std_iban.calc_check_digits("KZ00" + bban) + bban
     fake = Surrogate().apply(original, "KZ_IBAN", CTX_A)
     assert std_iban.is_valid(fake)
-    assert fake[:2] == "KZ" and fake[4:7] == bank and fake != original
+    assert fake[:2] == "KZ"
+    assert fake[4:7] == bank
+    assert fake != original
 
 
 @pytest.mark.parametrize(
