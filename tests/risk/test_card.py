@@ -54,8 +54,12 @@ def test_every_example_value_validates() -> None:
     for name, prop in _leaf_properties(schema):
         parts = name.split(".")
         for example in prop["examples"]:
-            data: dict[str, Any] = {"schema_version": "1", "id": "x", "name": "x",
-                                    "owner": {"name": "x"}}
+            data: dict[str, Any] = {
+                "schema_version": "1",
+                "id": "x",
+                "name": "x",
+                "owner": {"name": "x"},
+            }
             target = data
             for part in parts[:-1]:
                 target = target.setdefault(part, {})
@@ -97,7 +101,7 @@ def _problems(exc: CardInvalid, lang: str = "en") -> list[str]:
         ),
         (
             "failure_impact: catastrophic\n",
-            "failure_impact (line 5): \"catastrophic\" is not allowed; choose one of: "
+            'failure_impact (line 5): "catastrophic" is not allowed; choose one of: '
             "'minimal', 'reduced_efficiency', 'moral_or_material_damage' or 'severe'",
         ),
         (
@@ -128,7 +132,9 @@ def _problems(exc: CardInvalid, lang: str = "en") -> list[str]:
     ],
 )
 def test_validation_messages_point_at_the_field_and_line(
-    write, extra: str, expected: str  # type: ignore[no-untyped-def]
+    write,
+    extra: str,
+    expected: str,  # type: ignore[no-untyped-def]
 ) -> None:
     with pytest.raises(CardInvalid) as info:
         load_card(write("c.yaml", MINIMAL + extra))
@@ -159,8 +165,13 @@ def test_messages_exist_in_russian_and_kazakh(write) -> None:  # type: ignore[no
 
 def test_json_cards_get_line_numbers_too(write) -> None:  # type: ignore[no-untyped-def]
     text = json.dumps(
-        {"schema_version": "1", "id": "x", "name": "x", "owner": {"name": "o"},
-         "deployment": {"openness": "ajar"}},
+        {
+            "schema_version": "1",
+            "id": "x",
+            "name": "x",
+            "owner": {"name": "o"},
+            "deployment": {"openness": "ajar"},
+        },
         indent=2,
     )
     with pytest.raises(CardInvalid) as info:
@@ -173,11 +184,20 @@ def test_json_cards_get_line_numbers_too(write) -> None:  # type: ignore[no-unty
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("id: [unclosed\n", "c.yaml, line 2, column 1: expected ',' or ']', but got '<stream end>'"),
-        ("- a\n- b\n", "c.yaml: 1 problem(s) in the card\n  - - (line 1): the document must be a "
-         "mapping of fields (key: value)"),
-        ('schema_version: "2"\nid: x\n', "c.yaml: 1 problem(s) in the card\n  - schema_version "
-         '(line 1): schema_version "2" is not supported; supported: 1'),
+        (
+            "id: [unclosed\n",
+            "c.yaml, line 2, column 1: expected ',' or ']', but got '<stream end>'",
+        ),
+        (
+            "- a\n- b\n",
+            "c.yaml: 1 problem(s) in the card\n  - - (line 1): the document must be a "
+            "mapping of fields (key: value)",
+        ),
+        (
+            'schema_version: "2"\nid: x\n',
+            "c.yaml: 1 problem(s) in the card\n  - schema_version "
+            '(line 1): schema_version "2" is not supported; supported: 1',
+        ),
     ],
 )
 def test_unreadable_documents(write, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]

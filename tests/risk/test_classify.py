@@ -29,7 +29,9 @@ def test_unknown_fields_name_what_would_change_the_answer() -> None:
     (kz,) = result.packs
     unknown = kz.unknown_fields
     assert unknown["emotion_recognition.consent"] == [
-        "kz.prohibited.emotion_without_consent", "kz.obligation.immediate_measures"]
+        "kz.prohibited.emotion_without_consent",
+        "kz.obligation.immediate_measures",
+    ]
     assert "failure_impact" in unknown
     assert kz.risk_level is None
 
@@ -37,7 +39,8 @@ def test_unknown_fields_name_what_would_change_the_answer() -> None:
 def test_stating_the_fields_settles_the_answer() -> None:
     kz = classify(
         card(capabilities=["emotion_recognition"], emotion_recognition={"consent": True}),
-        [load_pack("kz")], as_of=DAY,
+        [load_pack("kz")],
+        as_of=DAY,
     ).packs[0]
     statuses = {r.id: r.status for r in kz.rules}
     assert statuses["kz.prohibited.emotion_without_consent"] == "does_not_apply"
@@ -58,7 +61,8 @@ def test_rules_not_yet_in_force_are_flagged() -> None:
     assert {r.id: r.in_force for r in before.rules}[rule] is False
     assert {r.id: r.in_force for r in after.rules}[rule] is True
     assert "not yet in force: applies from 2026-07-10" in classification_table(
-        [classify(subject, [load_pack("kz")], as_of=dt.date(2026, 3, 1))])
+        [classify(subject, [load_pack("kz")], as_of=dt.date(2026, 3, 1))]
+    )
 
 
 def test_fines_use_the_owner_size_band() -> None:
@@ -73,19 +77,23 @@ def test_fines_use_the_owner_size_band() -> None:
     data = json.loads(classification_json([classify(subject, [load_pack("kz")], as_of=DAY)]))
     (entry,) = data["results"][0]["packs"][0]["fines"]
     assert entry["first_kzt"] == {"large": 600 * 4325}
-    unsized = classify(card(personal_data={"processed": True, "protection_measures": False}),
-                       [load_pack("kz")], as_of=DAY).packs[0]
+    unsized = classify(
+        card(personal_data={"processed": True, "protection_measures": False}),
+        [load_pack("kz")],
+        as_of=DAY,
+    ).packs[0]
     assert set(unsized.fines[0].first) == {"individual", "small", "medium", "large"}
 
 
 def test_eu_prohibited_practice_makes_the_level_unacceptable_and_fines() -> None:
-    eu = classify(card(practices={"manipulative_techniques": True}), [load_pack("eu")],
-                  as_of=DAY).packs[0]
+    eu = classify(
+        card(practices={"manipulative_techniques": True}), [load_pack("eu")], as_of=DAY
+    ).packs[0]
     assert eu.risk_level == "unacceptable"
     assert [f.fine_id for f in eu.fines] == ["art99-3"]
     assert "EUR 35 000 000 or 7" in classification_table(
-        [classify(card(practices={"manipulative_techniques": True}), [load_pack("eu")],
-                  as_of=DAY)])
+        [classify(card(practices={"manipulative_techniques": True}), [load_pack("eu")], as_of=DAY)]
+    )
 
 
 def test_fingerprint_is_stable_and_content_based() -> None:
@@ -103,13 +111,20 @@ def test_reports_in_every_language(lang: str) -> None:
     table = classification_table(results, lang=lang)
     html = classification_html(results, lang=lang)
     data = json.loads(classification_json(results, lang=lang))
-    heading = {"en": "Prohibited findings", "ru": "Запрещённые функции",
-               "kk": "Тыйым салынған функциялар"}[lang]
-    assert heading in table and heading in html
-    assert html.startswith("<!doctype html>") and "<script" not in html
+    heading = {
+        "en": "Prohibited findings",
+        "ru": "Запрещённые функции",
+        "kk": "Тыйым салынған функциялар",
+    }[lang]
+    assert heading in table
+    assert heading in html
+    assert html.startswith("<!doctype html>")
+    assert "<script" not in html
     kz = data["results"][0]["packs"][0]
     assert [f["rule"] for f in kz["prohibited"]] == [
-        "kz.prohibited.pd_without_basis", "kz.prohibited.public_biometrics"]
+        "kz.prohibited.pd_without_basis",
+        "kz.prohibited.public_biometrics",
+    ]
     assert kz["prohibited"][0]["citations"][0]["effective"] == "2026-01-18"
 
 
@@ -117,9 +132,13 @@ def test_raw_card_text_is_not_echoed_into_reports() -> None:
     """Reports carry ids, levels and citations; free text such as oversight notes stays out."""
     subject = card(autonomy={"human_role": "decides", "oversight": "call Aigerim +7 701 000 0000"})
     results = [classify(subject, load_packs(None), as_of=DAY)]
-    for text in (classification_table(results), classification_json(results),
-                 classification_html(results)):
-        assert "Aigerim" not in text and "701 000" not in text
+    for text in (
+        classification_table(results),
+        classification_json(results),
+        classification_html(results),
+    ):
+        assert "Aigerim" not in text
+        assert "701 000" not in text
 
 
 # ---------------------------------------------------------------- invariants
@@ -182,11 +201,14 @@ def test_stating_one_more_field_never_flips_a_decided_kz_rule(
     """
     flat, extra, value = drawn
     base = {"schema_version": "1", "id": "t", "name": "T", "owner": {"name": "O"}}
-    before_card = SystemCard.model_validate({**base, **_nest(flat)} | (
-        {"owner": {"name": "O", **_nest(flat).get("owner", {})}}))
+    before_card = SystemCard.model_validate(
+        {**base, **_nest(flat)} | ({"owner": {"name": "O", **_nest(flat).get("owner", {})}})
+    )
     after_flat = {**flat, extra: value}
-    after_card = SystemCard.model_validate({**base, **_nest(after_flat)} | (
-        {"owner": {"name": "O", **_nest(after_flat).get("owner", {})}}))
+    after_card = SystemCard.model_validate(
+        {**base, **_nest(after_flat)}
+        | ({"owner": {"name": "O", **_nest(after_flat).get("owner", {})}})
+    )
     before = classify(before_card, [KZ], as_of=DAY).packs[0]
     after = classify(after_card, [KZ], as_of=DAY).packs[0]
     after_status = {r.id: r.status for r in after.rules}

@@ -139,7 +139,8 @@ def test_malicious_or_broken_input_is_rejected(source: str, key: str) -> None:
     # every error renders to a real sentence in every language
     for lang in ("en", "ru", "kk"):
         text = message(info.value.key, lang, **info.value.params)
-        assert text != info.value.key and "{" not in text
+        assert text != info.value.key
+        assert "{" not in text
 
 
 def test_dunder_paths_fail_the_schema_check() -> None:
@@ -166,7 +167,7 @@ def test_nesting_and_size_limits() -> None:
 
 def test_parser_does_not_evaluate_python() -> None:
     # A string that would have side effects under eval is just a string literal here.
-    node = parse('purpose == "__import__(\'os\').system(\'echo pwned\')"')
+    node = parse("purpose == \"__import__('os').system('echo pwned')\"")
     errors = check(node, SCHEMA)
     assert errors == []
     outcome = evaluate(node, lambda path: "x")
@@ -195,7 +196,9 @@ def test_fuzzed_text_only_ever_raises_condition_error(source: str) -> None:
         ),
         max_leaves=12,
     ),
-    st.fixed_dictionaries({}, optional={"a": st.booleans(), "b": st.booleans(), "c": st.booleans()}),
+    st.fixed_dictionaries(
+        {}, optional={"a": st.booleans(), "b": st.booleans(), "c": st.booleans()}
+    ),
 )
 def test_filling_unknowns_never_flips_a_decided_answer(source: str, known: dict[str, bool]) -> None:
     """Kleene monotonicity: a decided result stays when more fields become known."""
@@ -210,11 +213,11 @@ def test_filling_unknowns_never_flips_a_decided_answer(source: str, known: dict[
 @pytest.mark.parametrize(
     ("source", "key"),
     [
-        ("failure_impact == \"catastrophic\"", "risk.cond.bad_value"),
+        ('failure_impact == "catastrophic"', "risk.cond.bad_value"),
         ('"teleportation" in capabilities', "risk.cond.bad_value"),
-        ("capabilites intersects [\"chatbot\"]", "risk.cond.unknown_field"),
-        ("personal_data.processed == \"yes\"", "risk.cond.type_mismatch"),
-        ("capabilities == \"chatbot\"", "risk.cond.type_mismatch"),
+        ('capabilites intersects ["chatbot"]', "risk.cond.unknown_field"),
+        ('personal_data.processed == "yes"', "risk.cond.type_mismatch"),
+        ('capabilities == "chatbot"', "risk.cond.type_mismatch"),
         ("affected_persons.estimated_count", "risk.cond.not_boolean"),
         ("risk_management.last_review > 3", "risk.cond.type_mismatch"),
         ("days_since(role) > 3", "risk.cond.type_mismatch"),

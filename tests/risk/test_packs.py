@@ -24,7 +24,8 @@ def test_builtin_packs_load_and_cite(name: str) -> None:
     for rule in pack.model.rules:
         assert rule.citations
         for lang in ("en", "ru", "kk"):
-            assert rule.title.get(lang) and rule.rationale.get(lang)  # type: ignore[arg-type]
+            assert rule.title.get(lang)
+            assert rule.rationale.get(lang)
         # the Kazakh text is Kazakh, not a copy of the Russian one
         assert KAZAKH_LETTERS.search(rule.rationale.kk), rule.id
         assert rule.rationale.kk != rule.rationale.ru
@@ -45,8 +46,7 @@ def test_kz_pack_covers_every_prohibited_capability_of_article_17_3() -> None:
 def test_eu_pack_covers_article_5_and_every_annex_iii_area() -> None:
     pack = load_pack("eu")
     art5 = {c.subparagraph for r in pack.model.rules for c in r.citations if c.article == "5"}
-    annex = {c.paragraph for r in pack.model.rules for c in r.citations
-             if c.article == "Annex III"}
+    annex = {c.paragraph for r in pack.model.rules for c in r.citations if c.article == "Annex III"}
     assert art5 == set("abcdefgh")
     assert annex == {str(i) for i in range(1, 9)}
 
@@ -55,11 +55,17 @@ def test_citations_render_in_three_languages() -> None:
     pack = load_pack("kz")
     rule = pack.rules["kz.prohibited.public_biometrics"]
     assert [pack.cite(c, "en") for c in rule.citations] == [
-        "AI Law 230-VIII, Art. 17(3)(4)", "PD Law 94-V, Art. 7(12)"]
+        "AI Law 230-VIII, Art. 17(3)(4)",
+        "PD Law 94-V, Art. 7(12)",
+    ]
     assert [pack.cite(c, "ru") for c in rule.citations] == [
-        "Закон об ИИ № 230-VIII, ст. 17(3)(4)", "Закон о ПД № 94-V, ст. 7(12)"]
+        "Закон об ИИ № 230-VIII, ст. 17(3)(4)",
+        "Закон о ПД № 94-V, ст. 7(12)",
+    ]
     assert [pack.cite(c, "kk") for c in rule.citations] == [
-        "ЖИ туралы Заң № 230-VIII, 17(3)(4)-бап", "ДД туралы Заң № 94-V, 7(12)-бап"]
+        "ЖИ туралы Заң № 230-VIII, 17(3)(4)-бап",
+        "ДД туралы Заң № 94-V, 7(12)-бап",
+    ]
     eu = load_pack("eu")
     annex = eu.rules["eu.high.education"].citations[1]
     assert eu.cite(annex, "en") == "EU AI Act, Annex III, point 3"
@@ -71,7 +77,8 @@ def test_load_packs_spec() -> None:
     with pytest.raises(UsageError) as info:
         load_packs("kz,xx")
     assert info.value.message("en") == (
-        "no rule pack named 'xx'; built-in packs: kz, eu (or give a path to a pack file)")
+        "no rule pack named 'xx'; built-in packs: kz, eu (or give a path to a pack file)"
+    )
     with pytest.raises(UsageError):
         load_packs("kz,kz")
     with pytest.raises(UsageError):
@@ -105,9 +112,12 @@ RULE = """\
 
 def _pack(write, *rules: dict[str, str]) -> Path:  # type: ignore[no-untyped-def]
     body = "".join(
-        RULE.format(id=r.get("id", "demo.x.y"), when=r.get("when", "critical_infrastructure"),
-                    outcome=r.get("outcome", "{kind: risk_level, level: high}"),
-                    law=r.get("law", "ai-law"))
+        RULE.format(
+            id=r.get("id", "demo.x.y"),
+            when=r.get("when", "critical_infrastructure"),
+            outcome=r.get("outcome", "{kind: risk_level, level: high}"),
+            law=r.get("law", "ai-law"),
+        )
         for r in rules
     )
     return write("demo.yaml", PACK.format(rules=body))
@@ -122,37 +132,59 @@ def test_a_custom_pack_file_loads(write) -> None:  # type: ignore[no-untyped-def
 @pytest.mark.parametrize(
     ("rule", "expected"),
     [
-        ({"when": "critical_infrastructur == true"},
-         "rules[0].when (line 14): unknown card field 'critical_infrastructur' at position 0 "
-         "(did you mean 'critical_infrastructure'?)"),
-        ({"when": "critical_infrastructure =="},
-         "rules[0].when (line 14): unexpected 'end of condition' at position 26"),
-        ({"when": 'sector == "space"'},
-         "rules[0].when (line 14): 'space' is not a possible value here (position 10); choose "
-         "from: agriculture, education, employment, energy, finance, health, industry, "
-         "insurance, justice, law_enforcement, media, migration, other, "
-         "public_administration, retail, telecom, transport"),
-        ({"outcome": "{kind: risk_level, level: extreme}"},
-         "rules[0].outcome.level (line 15): unknown level 'extreme'; levels of this pack: "
-         "minimal, high"),
-        ({"law": "tax-code"},
-         "rules[0].citations.0.law (line 16): unknown law 'tax-code'; laws of this pack: ai-law"),
-        ({"id": "other.x.y"},
-         "rules[0].id (line 12): rule id other.x.y must start with the pack name 'demo.'"),
-        ({"when": 'result.risk_level == "high"'},
-         "rules[0].when (line 14): a risk_level rule cannot read result.* or applies.* "
-         "(they are computed from such rules)"),
-        ({"outcome": "{kind: obligation}"},
-         "rules[0].outcome.topic (line 15): obligations and breaches need a topic"),
-        ({"outcome": "{kind: fine, fine: koap-1}"},
-         "rules[0].outcome.fine (line 15): unknown fine 'koap-1'; fines of this pack: "),
-        ({"outcome": "{kind: forbidden}"},
-         "rules.0.outcome.kind (line 15): \"forbidden\" is not allowed; choose one of: "
-         "'prohibited', 'risk_level', 'autonomy', 'obligation', 'breach' or 'fine'"),
+        (
+            {"when": "critical_infrastructur == true"},
+            "rules[0].when (line 14): unknown card field 'critical_infrastructur' at position 0 "
+            "(did you mean 'critical_infrastructure'?)",
+        ),
+        (
+            {"when": "critical_infrastructure =="},
+            "rules[0].when (line 14): unexpected 'end of condition' at position 26",
+        ),
+        (
+            {"when": 'sector == "space"'},
+            "rules[0].when (line 14): 'space' is not a possible value here (position 10); choose "
+            "from: agriculture, education, employment, energy, finance, health, industry, "
+            "insurance, justice, law_enforcement, media, migration, other, "
+            "public_administration, retail, telecom, transport",
+        ),
+        (
+            {"outcome": "{kind: risk_level, level: extreme}"},
+            "rules[0].outcome.level (line 15): unknown level 'extreme'; levels of this pack: "
+            "minimal, high",
+        ),
+        (
+            {"law": "tax-code"},
+            "rules[0].citations.0.law (line 16): unknown law 'tax-code'; laws of this pack: ai-law",
+        ),
+        (
+            {"id": "other.x.y"},
+            "rules[0].id (line 12): rule id other.x.y must start with the pack name 'demo.'",
+        ),
+        (
+            {"when": 'result.risk_level == "high"'},
+            "rules[0].when (line 14): a risk_level rule cannot read result.* or applies.* "
+            "(they are computed from such rules)",
+        ),
+        (
+            {"outcome": "{kind: obligation}"},
+            "rules[0].outcome.topic (line 15): obligations and breaches need a topic",
+        ),
+        (
+            {"outcome": "{kind: fine, fine: koap-1}"},
+            "rules[0].outcome.fine (line 15): unknown fine 'koap-1'; fines of this pack: ",
+        ),
+        (
+            {"outcome": "{kind: forbidden}"},
+            'rules.0.outcome.kind (line 15): "forbidden" is not allowed; choose one of: '
+            "'prohibited', 'risk_level', 'autonomy', 'obligation', 'breach' or 'fine'",
+        ),
     ],
 )
 def test_broken_packs_fail_with_clear_messages(
-    write, rule: dict[str, str], expected: str  # type: ignore[no-untyped-def]
+    write,
+    rule: dict[str, str],
+    expected: str,  # type: ignore[no-untyped-def]
 ) -> None:
     with pytest.raises(PackInvalid) as info:
         load_pack(_pack(write, rule))
@@ -162,19 +194,25 @@ def test_broken_packs_fail_with_clear_messages(
 
 def test_duplicate_ids_and_forward_references(write) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PackInvalid) as info:
-        load_pack(_pack(
-            write,
-            {"id": "demo.x.a", "when": "applies.demo.x.b", "outcome": "{kind: obligation, topic: t}"},
-            {"id": "demo.x.b"},
-            {"id": "demo.x.b"},
-        ))
+        load_pack(
+            _pack(
+                write,
+                {
+                    "id": "demo.x.a",
+                    "when": "applies.demo.x.b",
+                    "outcome": "{kind: obligation, topic: t}",
+                },
+                {"id": "demo.x.b"},
+                {"id": "demo.x.b"},
+            )
+        )
     keys = [p.key for p in info.value.problems]
     assert keys == ["risk.cond.unknown_field", "risk.pack.duplicate_id"]
 
 
 def test_every_message_key_used_by_the_risk_code_exists_in_three_languages() -> None:
     used: set[str] = set()
-    files = list((SRC / "risk").rglob("*.py")) + [SRC / "cli" / "_risk.py"]
+    files = [*list((SRC / "risk").rglob("*.py")), SRC / "cli" / "_risk.py"]
     files += list((SRC / "risk" / "templates").glob("*.j2"))
     for path in files:
         used |= set(re.findall(r"[\"'](risk\.[a-z_]+\.[a-z_.]+)[\"']", path.read_text("utf-8")))

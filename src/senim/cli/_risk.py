@@ -35,8 +35,12 @@ FormatOption = Annotated[
 ]
 OutputOption = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write the report to this file (default: stdout).",
-                 show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file (default: stdout).",
+        show_default=False,
+    ),
 ]
 
 
@@ -56,21 +60,28 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def classify_command(
-    cards: Annotated[list[Path], typer.Argument(help="System card files (YAML or JSON).",
-                                                show_default=False)],
+    cards: Annotated[
+        list[Path], typer.Argument(help="System card files (YAML or JSON).", show_default=False)
+    ],
     pack: PackOption = None,
     output_format: FormatOption = "table",
     output: OutputOption = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Apply the rules in force on this date (YYYY-MM-DD; "
-                     "default: today).", show_default=False),
+        typer.Option(
+            "--as-of",
+            help="Apply the rules in force on this date (YYYY-MM-DD; default: today).",
+            show_default=False,
+        ),
     ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="Exit with code 1 if any card has a prohibited finding "
-                     "('prohibited') or a high or prohibited result ('high').",
-                     show_default=False),
+        typer.Option(
+            "--fail-on",
+            help="Exit with code 1 if any card has a prohibited finding "
+            "('prohibited') or a high or prohibited result ('high').",
+            show_default=False,
+        ),
     ] = None,
     lang: LangOption = None,
     debug: DebugOption = False,
@@ -90,15 +101,18 @@ def classify_command(
         packs = load_packs(pack)
         loaded = [(str(path), load_card(path)) for path in cards]
         results = [classify(card, packs, source=src, as_of=day) for src, card in loaded]
-        render = {"table": classification_table, "json": classification_json,
-                  "html": classification_html}[fmt]
+        render = {
+            "table": classification_table,
+            "json": classification_json,
+            "html": classification_html,
+        }[fmt]
         write_text_output(render(results, lang=lang), output)
         if fail_on is not None:
             hits = [
-                r for r in results
+                r
+                for r in results
                 if any(
-                    p.prohibited
-                    or (fail_on == "high" and p.risk_level in ("high", "unacceptable"))
+                    p.prohibited or (fail_on == "high" and p.risk_level in ("high", "unacceptable"))
                     for p in r.packs
                 )
             ]
@@ -118,8 +132,7 @@ rules_app = typer.Typer(
 @rules_app.command("list")
 def rules_list(
     pack: PackOption = None,
-    output_format: Annotated[str, typer.Option("--format", "-f",
-                                               help="table or json.")] = "table",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -143,9 +156,13 @@ def rules_list(
                 "title": p.model.title.get(code),
                 "rules": [
                     {
-                        **{k: v for k, v in finding(
-                            p, RuleResult(rule=rule, status="does_not_apply"), code
-                        ).items() if k not in ("status", "unknown", "in_force")},
+                        **{
+                            k: v
+                            for k, v in finding(
+                                p, RuleResult(rule=rule, status="does_not_apply"), code
+                            ).items()
+                            if k not in ("status", "unknown", "in_force")
+                        },
                         "when": rule.when,
                         "fine": rule.outcome.fine,
                     }
@@ -181,8 +198,11 @@ def rules_test(
     pack: PackOption = None,
     golden: Annotated[
         Path | None,
-        typer.Option("--golden", help="Folder of golden cards (default: the built-in set).",
-                     show_default=False),
+        typer.Option(
+            "--golden",
+            help="Folder of golden cards (default: the built-in set).",
+            show_default=False,
+        ),
     ] = None,
     lang: LangOption = None,
     debug: DebugOption = False,
@@ -228,12 +248,19 @@ def card_validate(
             except CardInvalid as exc:
                 problems.append(exc)
                 continue
-            typer.echo(message("risk.cli.card_valid", lang, source=str(path), id=card.id,
-                               version=card.schema_version))
+            typer.echo(
+                message(
+                    "risk.cli.card_valid",
+                    lang,
+                    source=str(path),
+                    id=card.id,
+                    version=card.schema_version,
+                )
+            )
         if problems:
-            for exc in problems[:-1]:
-                stderr.print(f"{message('error.prefix', lang)}: {exc.message(resolve_lang(lang))}",
-                             markup=False)
+            for problem in problems[:-1]:
+                text = problem.message(resolve_lang(lang))
+                stderr.print(f"{message('error.prefix', lang)}: {text}", markup=False)
             raise problems[-1]
 
 
@@ -250,21 +277,30 @@ def assess_command(
     card: Annotated[Path, typer.Argument(help="System card file (YAML or JSON).")],
     answers: Annotated[
         Path | None,
-        typer.Option("--answers", "-a", help="Answers file: question id -> option id (YAML or "
-                     "JSON).", show_default=False),
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answers file: question id -> option id (YAML or JSON).",
+            show_default=False,
+        ),
     ] = None,
     interactive: Annotated[
-        bool, typer.Option("--interactive", "-i", help="Ask in the terminal for every question "
-                           "the answers file and the card leave open.")
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Ask in the terminal for every question the answers file and the card leave open.",
+        ),
     ] = False,
     use_card: Annotated[
-        bool, typer.Option("--card-prefill/--no-card-prefill",
-                           help="Answer questions the card settles.")
+        bool,
+        typer.Option("--card-prefill/--no-card-prefill", help="Answer questions the card settles."),
     ] = True,
     save_answers: Annotated[
         Path | None,
-        typer.Option("--save-answers", help="Write all answers used to this YAML file.",
-                     show_default=False),
+        typer.Option(
+            "--save-answers", help="Write all answers used to this YAML file.", show_default=False
+        ),
     ] = None,
     output_format: FormatOption = "table",
     output: OutputOption = None,
@@ -288,18 +324,18 @@ def assess_command(
         ask = _terminal_asker(code, questionnaire) if interactive else None
         result = assess(system, answers=given, ask=ask, use_card=use_card)
         if save_answers is not None:
-            text = yaml.safe_dump({a.question.id: a.option for a in result.answers},
-                                  allow_unicode=True, sort_keys=False)
+            text = yaml.safe_dump(
+                {a.question.id: a.option for a in result.answers},
+                allow_unicode=True,
+                sort_keys=False,
+            )
             write_text_output(text, str(save_answers))
-        render = {"table": assessment_table, "json": assessment_json,
-                  "html": assessment_html}[fmt]
+        render = {"table": assessment_table, "json": assessment_json, "html": assessment_html}[fmt]
         write_text_output(render(result, lang=code), output)
 
 
 def _terminal_asker(lang: str, questionnaire: object):  # type: ignore[no-untyped-def]
     """Ask each open question on the terminal (prompts go to stderr, the report to stdout)."""
-    import click
-
     from senim.risk._assess import Option, Question, Questionnaire
 
     assert isinstance(questionnaire, Questionnaire)
@@ -309,23 +345,27 @@ def _terminal_asker(lang: str, questionnaire: object):  # type: ignore[no-untype
     def ask(question: Question, options: list[Option]) -> str:
         index = questionnaire.questions.index(question) + 1
         section = questionnaire.sections[question.section].get(code)
-        stderr.print(message("risk.assess.prompt_progress", code, index=index, total=total,
-                             section=section), markup=False)
+        stderr.print(
+            message("risk.assess.prompt_progress", code, index=index, total=total, section=section),
+            markup=False,
+        )
         stderr.print(question.text.get(code), markup=False)
         for number, option in enumerate(options, 1):
             stderr.print(f"  {number}. {option.label.get(code)} [{option.id}]", markup=False)
         ids = [o.id for o in options]
         while True:
             try:
-                reply = typer.prompt(message("risk.cli.choose", code), err=True).strip()
-            except click.exceptions.Abort:
+                reply = str(typer.prompt(message("risk.cli.choose", code), err=True)).strip()
+            except typer.Abort:
                 raise UsageError("risk.cli.interactive_eof", id=question.id) from None
             if reply.isdigit() and 1 <= int(reply) <= len(options):
                 return ids[int(reply) - 1]
             if reply in ids:
                 return reply
-            stderr.print(message("risk.card.bad_choice", code, value=reply,
-                                 choices=", ".join(ids)), markup=False)
+            stderr.print(
+                message("risk.card.bad_choice", code, value=reply, choices=", ".join(ids)),
+                markup=False,
+            )
 
     return ask
 
