@@ -33,3 +33,9 @@ def test_commands_and_golden_count_are_documented() -> None:
         assert command in DOC
     count = len(list(builtin_golden_dir().glob("*.yaml")))
     assert f"holds {count} golden cards" in DOC
+
+
+def test_reference_tables_are_current() -> None:
+    from senim.risk._reference import reference_markdown
+
+    assert reference_markdown() in DOC, "regenerate: see senim.risk._reference"
