@@ -49,7 +49,7 @@ def reference_markdown() -> str:
         ]
         for rule in pack.model.rules:
             outcome = rule.outcome
-            text = outcome.kind
+            text: str = outcome.kind
             text += f": {outcome.level}" if outcome.level else ""
             text += f" ({outcome.topic})" if outcome.topic else ""
             text += f" ({outcome.fine})" if outcome.fine else ""
