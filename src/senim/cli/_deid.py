@@ -53,6 +53,31 @@ def deid(
         str | None,
         typer.Option("--summary", help="Write a JSON summary (counts only) to this file."),
     ] = None,
+    quasi_identifiers: Annotated[
+        str | None,
+        typer.Option(
+            "--quasi-identifiers",
+            "-q",
+            help="Comma-separated columns to k-anonymise by generalisation (tables only).",
+        ),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="k for k-anonymity.", min=2)] = 10,
+    l_diversity: Annotated[
+        list[str] | None,
+        typer.Option("--l-diversity", help="COLUMN:L, distinct l-diversity (repeatable)."),
+    ] = None,
+    t_closeness: Annotated[
+        list[str] | None,
+        typer.Option("--t-closeness", help="COLUMN:T, t-closeness (repeatable)."),
+    ] = None,
+    max_suppression: Annotated[
+        float,
+        typer.Option("--max-suppression", help="Share of records that may be suppressed."),
+    ] = 0.05,
+    report: Annotated[
+        str | None,
+        typer.Option("--report", help="Anonymity report: .html for HTML, otherwise JSON."),
+    ] = None,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -89,6 +114,32 @@ def deid(
             assert keys is not None
             vault = Vault(store=Store.open(store), keys=keys)
         deidentifier = Deidentifier(policy=policy, keys=keys, vault=vault)
+        if quasi_identifiers:
+            from senim.deid._anonymity import anonymise_file, render_report
+            from senim.deid._kanon import AnonymityConfig
+
+            config = AnonymityConfig(
+                quasi_identifiers=[c.strip() for c in quasi_identifiers.split(",") if c.strip()],
+                k=k,
+                l_diversity={c: int(v) for c, v in _pairs(l_diversity)},
+                t_closeness={c: float(v) for c, v in _pairs(t_closeness)},
+                max_suppression=max_suppression,
+            )
+            anon = anonymise_file(input_path, Path(out), config=config, deidentifier=deidentifier)
+            if report is not None:
+                html = report.lower().endswith((".html", ".htm"))
+                write_text_output(render_report(anon, lang=code, html=html), report)
+            stderr.print(
+                message(
+                    "deid.kanon_done",
+                    code,
+                    classes=anon.classes,
+                    suppressed=anon.suppressed,
+                    risk=f"{anon.risk_after.prosecutor_max:.3f}",
+                ),
+                markup=False,
+            )
+            return
         result = deidentify_file(input_path, Path(out), deidentifier=deidentifier)
         if summary_path is not None:
             write_text_output(
@@ -104,6 +155,22 @@ def deid(
             ),
             markup=False,
         )
+
+
+def _pairs(values: list[str] | None) -> list[tuple[str, str]]:
+    from senim.errors import UsageError
+
+    out = []
+    for value in values or []:
+        column, sep, number = value.rpartition(":")
+        try:
+            float(number)
+        except ValueError:
+            column = ""
+        if not sep or not column:
+            raise UsageError("deid.kanon_bad_option", value=value)
+        out.append((column, number))
+    return out
 
 
 def _keys_if_needed(policy: Policy, key_file: Path | None) -> DeidKeys | None:
