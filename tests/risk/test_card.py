@@ -185,10 +185,6 @@ def test_json_cards_get_line_numbers_too(write) -> None:  # type: ignore[no-unty
     ("text", "expected"),
     [
         (
-            "id: [unclosed\n",
-            "c.yaml, line 2, column 1: expected ',' or ']', but got '<stream end>'",
-        ),
-        (
             "- a\n- b\n",
             "c.yaml: 1 problem(s) in the card\n  - - (line 1): the document must be a "
             "mapping of fields (key: value)",
@@ -205,6 +201,21 @@ def test_unreadable_documents(write, text: str, expected: str) -> None:  # type:
     with pytest.raises(InputError) as info:
         load_card(path)
     assert info.value.message("en").replace(str(path), "c.yaml") == expected
+
+
+def test_yaml_syntax_errors_name_line_and_column(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("c.yaml", "id: [unclosed\n")
+    with pytest.raises(InputError) as info:
+        load_card(path)
+    text = info.value.message("en").replace(str(path), "c.yaml")
+    # the wording of the reason comes from libyaml or PyYAML, whichever is installed
+    assert text.startswith("c.yaml, line 2, column 1: ")
+    assert "',' or ']'" in text
+    assert (
+        info.value.message("ru")
+        .replace(str(path), "c.yaml")
+        .startswith("c.yaml, строка 2, столбец 1: ")
+    )
 
 
 def test_missing_file() -> None:

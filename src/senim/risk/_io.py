@@ -76,10 +76,15 @@ def parse_text(text: str, *, source: str, json_only: bool = False) -> tuple[Any,
             raise InputError(
                 "risk.file.syntax", path=source, line=exc.lineno, column=exc.colno, reason=exc.msg
             ) from None
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        if not json_only:
-            data = yaml.safe_load(text)
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            if not json_only:
+                data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise InputError(
