@@ -9,7 +9,7 @@ UV_VERSION="0.13.9"
 senim_bootstrap() {
   # $@: lock files to install (relative to $ROOT)
   local stamp="$VENV/.senim-stamp" want
-  want="$(cat "$ROOT/pyproject.toml" "$@" | sha256sum | cut -d' ' -f1)"
+  want="$(cd "$ROOT" && cat pyproject.toml scripts/_bootstrap.sh "$@" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
     return 0
   fi
@@ -23,7 +23,13 @@ senim_bootstrap() {
   echo "senim: installing pinned dependencies ($*)" >&2
   local args=()
   for f in "$@"; do args+=("$ROOT/$f"); done
-  "$VENV/bin/uv" pip sync --quiet --python "$VENV/bin/python" "${args[@]}"
+  # --compile-bytecode: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set
+  "$VENV/bin/uv" pip sync --quiet --compile-bytecode --python "$VENV/bin/python" "${args[@]}"
   "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e "$ROOT"
   echo "$want" > "$stamp"
+}
+
+senim_compile() {
+  # byte-compile senim's own sources (an editable install is not compiled by uv)
+  "$VENV/bin/python" -m compileall -q -j 0 "$ROOT/src" >/dev/null || true
 }

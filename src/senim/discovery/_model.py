@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -42,16 +43,8 @@ class Explanation:
         }
 
     def to_json(self) -> str:
-        adjustments = ",".join(
-            f'{{"reason":{json.dumps(a.reason)},"delta":{a.delta!r},'
-            f'"detail":{json.dumps(a.detail, ensure_ascii=False)}}}'
-            for a in self.adjustments
-        )
-        return (
-            f'{{"detector":{json.dumps(self.detector)},"version":{json.dumps(self.version)},'
-            f'"pattern":{json.dumps(self.pattern)},"base_score":{self.base_score!r},'
-            f'"adjustments":[{adjustments}]}}'
-        )
+        """Compact JSON; explanations repeat a lot, so each distinct one is encoded once."""
+        return _explanation_json(self)
 
     @classmethod
     def from_json(cls, text: str) -> Explanation:
@@ -102,6 +95,11 @@ class Finding:
         if explain and self.explanation is not None:
             data["explanation"] = self.explanation.to_dict()
         return data
+
+
+@lru_cache(maxsize=4096)
+def _explanation_json(e: Explanation) -> str:
+    return json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 FINDINGS_SCHEMA = pa.schema(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -60,6 +61,10 @@ class KeyedHasher:
         return mac.hexdigest()[:16]
 
 
+_ALNUM = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def mask_preview(value: str) -> str:
     """A masked preview that keeps shape, not content.
 
@@ -67,24 +72,18 @@ def mask_preview(value: str) -> str:
     (10 or more characters) the first two and last two characters stay visible.
     Short values are fully masked.
     """
+    masked = _ALNUM.sub(_MASK, value)
     n = len(value)
     if n < 4:
-        return "".join(_MASK if ch.isalnum() else ch for ch in value)
-    alnum = sum(map(str.isalnum, value))
-    keep_digits = alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8
-    out = []
-    seen = 0
-    word_start = True
-    for ch in value:
-        if not ch.isalnum():
-            out.append(ch)
-            word_start = True
-            continue
-        if keep_digits:
-            visible = seen < 2 or seen >= alnum - 2
-        else:
-            visible = word_start and ch.isalpha() and alnum >= 6
-        out.append(ch if visible else _MASK)
-        seen += 1
-        word_start = False
-    return "".join(out)
+        return masked
+    alnum = masked.count(_MASK) - value.count(_MASK)
+    chars = list(masked)
+    if alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8:
+        positions = [m.start() for m in _ALNUM.finditer(value)]
+        for i in (*positions[:2], *positions[-2:]):
+            chars[i] = value[i]
+        return "".join(chars)
+    if alnum >= 6:
+        for m in _WORD.finditer(value):
+            chars[m.start()] = value[m.start()]
+    return "".join(chars)

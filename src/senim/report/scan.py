@@ -26,9 +26,24 @@ def entity_label(entity: str, lang: str | None) -> str:
 
 
 def iter_jsonl(report: ScanReport) -> Iterator[str]:
-    """One JSON object per finding: the ARCHITECTURE.md contract (+ preview, digest, why)."""
-    for f in report.finding_list():
-        yield json.dumps(f.to_dict(), ensure_ascii=False)
+    """One JSON object per finding: the ARCHITECTURE.md contract (+ preview, digest, why).
+
+    Rows are written straight from the Arrow columns; the stored explanation is already JSON.
+    """
+    table = report.findings
+    if table.num_rows == 0:
+        return
+    names = [n for n in table.schema.names if n != "explanation"]
+    columns = [table.column(n).to_pylist() for n in names]
+    explanations = table.column("explanation").to_pylist()
+    has_key = "key" in names
+    dumps = json.dumps
+    for i, expl in enumerate(explanations):
+        row = {n: col[i] for n, col in zip(names, columns, strict=True)}
+        if has_key and row["key"] is None:
+            del row["key"]
+        text = dumps(row, ensure_ascii=False)
+        yield text if expl is None else f'{text[:-1]}, "explanation": {expl}}}'
 
 
 def _column_dict(c: ColumnSummary) -> dict[str, Any]:

@@ -1,0 +1,133 @@
+"""Documents per second: senim's whole CLI process vs Presidio's analyzer, same documents.
+
+    python benchmarks/scan_presidio.py [--docs 100000] [--presidio-docs 10000]
+
+Documents are kk/ru/en sentences rendered from the evaluation templates with fresh random
+values (``make_eval_set.render``, seeded), written as JSON Lines. senim is timed as a
+subprocess: ``senim scan docs.jsonl --format jsonl`` from process start to exit, imports and
+model loading included. Presidio runs in its fastest mode, pattern recognizers only
+(``NoOpNlpEngine``), timed over its ``analyze`` loop alone (engine start-up excluded, in
+Presidio's favour) on the first ``--presidio-docs`` documents; both rates are documents per
+second of wall time. Results go to the "scan-speed" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._report import machine_line, write_section
+from benchmarks.make_eval_set import TEMPLATES, render
+
+WORK = ROOT / "benchmarks" / "_work"
+
+
+def make_docs(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    flat = [(lang, t) for lang, ts in TEMPLATES.items() for t in ts]
+    return [render(t, rng, lang)[0] for lang, t in (flat[i % len(flat)] for i in range(n))]
+
+
+def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
+    exe = Path(sys.executable).with_name("senim")
+    env = {**os.environ, "SENIM_HASH_KEY": "benchmark"}
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(exe),
+            "scan",
+            str(path),
+            "--format",
+            "jsonl",
+            "--output",
+            str(out),
+            "--no-progress",
+            *extra,
+        ],
+        check=True,
+        env=env,
+    )
+    elapsed = time.perf_counter() - start
+    findings = sum(1 for _ in out.open(encoding="utf-8"))
+    return elapsed, findings
+
+
+def time_presidio(docs: list[str]) -> tuple[float, int] | None:
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+    try:
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NoOpNlpEngine
+    except ImportError:
+        return None
+    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
+    engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+    engine.analyze(text=docs[0], language="en")  # warm-up
+    start = time.perf_counter()
+    found = sum(len(engine.analyze(text=d, language="en")) for d in docs)
+    return time.perf_counter() - start, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--presidio-docs", type=int, default=10_000)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    docs = make_docs(args.docs)
+    sizes = sorted({min(args.presidio_docs, args.docs), args.docs})
+    rows = []
+    for n in sizes:
+        path = WORK / f"docs-{n}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for d in docs[:n]:
+                fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
+        elapsed, findings = time_senim(path, WORK / f"out-{n}.jsonl", [])
+        rows.append((n, elapsed, findings))
+        print(
+            f"senim CLI: {n} docs in {elapsed:.2f} s = {n / elapsed:,.0f} docs/s ({findings} findings)"
+        )
+    presidio = time_presidio(docs[: args.presidio_docs])
+    lines = [
+        "## Scan speed vs Presidio (`benchmarks/scan_presidio.py`)",
+        "",
+        machine_line(["pyarrow", "polars", "presidio-analyzer"]),
+        "",
+        "kk/ru/en documents (evaluation templates, fresh random values, ~90 characters each). "
+        "senim: the whole `senim scan docs.jsonl --format jsonl` process (start-up, reading, "
+        "all 16 detectors incl. PERSON, writing). Presidio: `AnalyzerEngine` with "
+        "`NoOpNlpEngine` (pattern recognizers only), `analyze` loop only.",
+        "",
+        "| engine | documents | seconds | documents/s | findings |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for n, elapsed, findings in rows:
+        lines.append(
+            f"| senim CLI (whole process) | {n:,} | {elapsed:.2f} | {n / elapsed:,.0f} | {findings:,} |"
+        )
+    if presidio is not None:
+        p_elapsed, p_found = presidio
+        p_rate = args.presidio_docs / p_elapsed
+        lines.append(
+            f"| Presidio analyzer (NoOpNlpEngine) | {args.presidio_docs:,} | {p_elapsed:.2f} | {p_rate:,.0f} | {p_found:,} |"
+        )
+        lines += ["", "Ratio of documents per second, senim / Presidio:", ""]
+        for n, elapsed, _ in rows:
+            lines.append(f"- {n:,} documents: **{(n / elapsed) / p_rate:.1f}x**")
+        print(f"Presidio: {args.presidio_docs / p_elapsed:,.0f} docs/s")
+    text = "\n".join(lines)
+    write_section("scan-speed", text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
