@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._report import machine_line, write_section
-from benchmarks.make_eval_set import TEMPLATES, render
+from benchmarks._report import machine_line, write_section  # noqa: E402
+from benchmarks.make_eval_set import TEMPLATES, render  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
 
