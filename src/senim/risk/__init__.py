@@ -10,30 +10,52 @@
 
 from __future__ import annotations
 
+from senim.risk._assess import Assessment, assess, load_answers, load_questionnaire
 from senim.risk._card import CARD_SCHEMA_VERSION, SystemCard, card_field_types
 from senim.risk._classify import CardResult, PackResult, RuleResult, classify, fingerprint
 from senim.risk._conditions import ConditionError, evaluate, parse
+from senim.risk._golden import GoldenReport, run_golden
 from senim.risk._io import CardInvalid, load_card, parse_card
 from senim.risk._pack import Pack, PackInvalid, Rule, load_pack, load_packs
+from senim.risk._render import (
+    assessment_html,
+    assessment_json,
+    assessment_table,
+    classification_html,
+    classification_json,
+    classification_table,
+)
 
 __all__ = [
     "CARD_SCHEMA_VERSION",
+    "Assessment",
     "CardInvalid",
     "CardResult",
     "ConditionError",
+    "GoldenReport",
     "Pack",
     "PackInvalid",
     "PackResult",
     "Rule",
     "RuleResult",
     "SystemCard",
+    "assess",
+    "assessment_html",
+    "assessment_json",
+    "assessment_table",
     "card_field_types",
+    "classification_html",
+    "classification_json",
+    "classification_table",
     "classify",
     "evaluate",
     "fingerprint",
+    "load_answers",
     "load_card",
     "load_pack",
     "load_packs",
+    "load_questionnaire",
     "parse",
     "parse_card",
+    "run_golden",
 ]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -660,15 +660,3 @@ def _order(op: str, left: Value, right: Value) -> bool:
         ">=": lambda a, b: a >= b,  # type: ignore[operator]
     }
     return pairs[op](left, right)
-
-
-def literal_values(nodes: Sequence[Node]) -> list[Scalar]:
-    """Literal values appearing in ``nodes`` (for documentation and tests)."""
-    found: list[Scalar] = []
-    for node in nodes:
-        for item in _walk(node):
-            if isinstance(item, Lit):
-                found.append(item.value)
-            elif isinstance(item, ListLit):
-                found.extend(lit.value for lit in item.items)
-    return found

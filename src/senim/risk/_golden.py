@@ -21,7 +21,7 @@ shown not to apply in at least one other (negative).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from senim.risk._classify import PackResult, classify
-from senim.risk._io import CardInvalid, Problem, parse_card, problems_from, read_document
+from senim.risk._io import CardInvalid, parse_card, problems_from, read_document
 from senim.risk._pack import Pack
 
 __all__ = ["GoldenCase", "GoldenReport", "builtin_golden_dir", "run_golden"]
@@ -217,7 +217,3 @@ def run_golden(pack: Pack, directory: str | Path | None = None) -> GoldenReport:
                 if r.status == "does_not_apply" and r.id in expect.does_not_apply:
                     negative[r.id] = negative.get(r.id, 0) + 1
     return GoldenReport(pack=pack, cases=tuple(cases), positive=positive, negative=negative)
-
-
-def _problems(items: Sequence[Problem]) -> list[str]:  # pragma: no cover - debugging aid
-    return [p.render("en") for p in items]

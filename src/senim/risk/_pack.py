@@ -172,10 +172,6 @@ class Pack:
     def version(self) -> str:
         return self.model.version
 
-    def depends_on_result(self, rule: Rule) -> bool:
-        """Whether the rule reads derived values (``result.*`` or ``applies.<rule id>``)."""
-        return any(p.startswith(DERIVED_PREFIXES) for p in paths(self.conditions[rule.id]))
-
     def fields(self, rule: Rule) -> list[str]:
         """Card fields the rule's condition reads directly."""
         return sorted(
