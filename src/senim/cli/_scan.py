@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import IO, Annotated
 
@@ -197,6 +198,9 @@ def scan(
             state = ScanState(store=opened_store, scanner=scanner)
         jsonl = _JsonlOut(output) if fmt == "jsonl" else None
         show = progress and stderr.is_terminal
+        previous_debug = os.environ.get("SENIM_DEBUG")
+        if debug:
+            os.environ["SENIM_DEBUG"] = "1"  # readers re-raise unexpected errors
         try:
             if engine == "spark":
                 from senim.engine._spark import scan_paths_spark
@@ -230,6 +234,11 @@ def scan(
                         on_findings=jsonl.write if jsonl is not None else None,
                     )
         finally:
+            if debug:
+                if previous_debug is None:
+                    os.environ.pop("SENIM_DEBUG", None)
+                else:
+                    os.environ["SENIM_DEBUG"] = previous_debug
             if jsonl is not None:
                 jsonl.close()
             if opened_store is not None:

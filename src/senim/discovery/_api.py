@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
@@ -16,7 +18,7 @@ from senim.discovery._scanner import Scanner
 from senim.errors import InputError, SenimError
 from senim.sources import Skipped, Source, SourceKind, iter_sources
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits
-from senim.sources._base import fingerprint_of, problems_of
+from senim.sources._base import first_line, fingerprint_of, problems_of
 from senim.sources._sql import is_database_url, iter_database_sources
 from senim.sources._state import MAX_CACHED_FINDINGS
 
@@ -32,6 +34,9 @@ __all__ = [
 if TYPE_CHECKING:  # no import cycle at run time
     from senim.engine import Workers
     from senim.sources._state import ScanState
+
+
+log = logging.getLogger("senim.scan")
 
 
 @cache
@@ -246,6 +251,16 @@ def scan_sources(
                 result.status = "partial" if records else "failed"
                 result.problem = problem
                 report.problems.append(problem)
+            except Exception as exc:  # a reader library failed in a way it does not document
+                if _debug():
+                    raise
+                log.debug("reading %s failed", source.name, exc_info=True)
+                problem = InputError(
+                    "source.parse_failed", source=source.name, reason=first_line(exc)
+                )
+                result.status = "partial" if records else "failed"
+                result.problem = problem
+                report.problems.append(problem)
             result.records = records
             extra = problems_of(source)
             if extra:
@@ -270,6 +285,10 @@ def scan_sources(
         report.reused += reused
     report.duration_s += time.perf_counter() - started
     return report
+
+
+def _debug() -> bool:
+    return os.environ.get("SENIM_DEBUG", "") not in ("", "0")
 
 
 def _merge(counts: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

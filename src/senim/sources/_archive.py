@@ -10,6 +10,7 @@ breaks them is reported, not unpacked.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,8 +158,8 @@ class ZipSource:
                     continue
                 limit = min(info.file_size, budget)
                 budget -= info.file_size
+                member: Blob | None = None
                 try:
-                    member: Blob
                     if base.lower().endswith(STREAMED):
                         member = _MemberBlob(
                             archive, info, display, level, limit, self.blob.fingerprint()
@@ -184,10 +185,13 @@ class ZipSource:
                     self.problems.extend(problems_of(inner))
                 except InputError as exc:
                     self.problems.append(exc)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
                     self.problems.append(
                         InputError("source.parse_failed", source=display, reason=first_line(exc))
                     )
+                finally:
+                    if isinstance(member, SpooledBlob):
+                        member.spool.close()
         finally:
             handle.close()
         if progress is not None:

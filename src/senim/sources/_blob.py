@@ -106,8 +106,9 @@ class GzipBlob:
         return self.inner.depth + 1
 
     def open(self) -> IO[bytes]:
-        stream = gzip.GzipFile(fileobj=self.inner.open(), mode="rb")
-        return LimitedReader(stream, self.max_bytes, self.name)  # type: ignore[return-value]
+        raw = self.inner.open()
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+        return LimitedReader(stream, self.max_bytes, self.name, also_close=raw)  # type: ignore[return-value]
 
     def fingerprint(self) -> str | None:
         return self.inner.fingerprint()
@@ -190,8 +191,9 @@ class _NoClose:
 class LimitedReader:
     """A read-only stream that fails once more than ``limit`` bytes come out (zip bombs)."""
 
-    def __init__(self, inner: Any, limit: int, name: str) -> None:
+    def __init__(self, inner: Any, limit: int, name: str, also_close: Any = None) -> None:
         self._inner = inner
+        self._also_close = also_close
         self._limit = limit
         self._name = name
         self.count = 0
@@ -212,6 +214,8 @@ class LimitedReader:
 
     def close(self) -> None:
         self._inner.close()
+        if self._also_close is not None:
+            self._also_close.close()
 
     def __enter__(self) -> LimitedReader:
         return self

@@ -14,11 +14,14 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
-from senim.sources._base import Source, first_line
-from senim.sources._blob import Blob, FileBlob, GzipBlob
+from senim.sources._base import Progress, Source, first_line
+from senim.sources._blob import SPOOL_MEMORY, Blob, FileBlob, GzipBlob, SpooledBlob
 from senim.sources._csv import CsvFileSource
 from senim.sources._decode import looks_binary, sniff_magic
 from senim.sources._json import JsonFileSource, JsonLinesSource
@@ -113,15 +116,34 @@ def open_blob(
         if inner_suffix not in SUFFIXES or inner_suffix in _TEXTUAL:
             return _by_name_or_content(inner, inner_suffix, in_folder, limits)
         spooled = _spool(inner, limits)
-        return _by_name_or_content(spooled, inner_suffix, in_folder, limits)
+        source = _by_name_or_content(spooled, inner_suffix, in_folder, limits)
+        if source is None:
+            spooled.spool.close()
+            return None
+        return _Owning(source, spooled)
     return _by_name_or_content(blob, suffix, in_folder, limits, head=head)
 
 
-def _spool(blob: Blob, limits: ArchiveLimits) -> Blob:
+class _Owning:
+    """A source that owns a spool: the spool is closed once the source has been read."""
+
+    def __init__(self, inner: Source, spooled: SpooledBlob) -> None:
+        self._inner = inner
+        self._spooled = spooled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from self._inner.batches(progress)
+        finally:
+            self._spooled.spool.close()
+
+
+def _spool(blob: Blob, limits: ArchiveLimits) -> SpooledBlob:
     import shutil
     import tempfile
-
-    from senim.sources._blob import SPOOL_MEMORY, SpooledBlob
 
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
     with blob.open() as src:
@@ -241,6 +263,11 @@ def _one(
         return
     except OSError as exc:
         yield InputError("source.read_failed", source=str(path), reason=first_line(exc))
+        return
+    except Exception as exc:  # an unexpected reader failure never stops the other paths
+        if os.environ.get("SENIM_DEBUG", "") not in ("", "0"):
+            raise
+        yield InputError("source.parse_failed", source=str(path), reason=first_line(exc))
         return
     if source is None:
         yield Skipped(name=str(path), reason="source.skipped_binary")

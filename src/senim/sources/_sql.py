@@ -11,6 +11,7 @@ floats, booleans and binary data are not scanned. Column names feed the column c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import fnmatch
@@ -63,6 +64,7 @@ def safe_url(url: str) -> str:
 def _engine(url: str) -> Any:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
 
     from senim.store._store import normalise_url
 
@@ -78,13 +80,14 @@ def _engine(url: str) -> Any:
         if db in ("", ":memory:") or not Path(db).is_file():
             raise InputError("source.db_not_found", source=shown)
         target = f"sqlite:///file:{Path(db).resolve()}?mode=ro&uri=true"
-        return create_engine(target), shown
+        return create_engine(target, poolclass=NullPool), shown
     if backend == "postgresql":
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "senim-scan"}
     elif backend == "mysql":
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
     try:
-        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True), shown
+        # no pool: every connection is closed as soon as a table (or the listing) is done
+        return create_engine(parsed, connect_args=connect_args, poolclass=NullPool), shown
     except Exception as exc:  # missing driver, bad options
         raise InputError("source.db_bad_url", source=shown, reason=first_line(exc)) from exc
 
@@ -227,10 +230,17 @@ class SqlTableSource:
                 result = conn.execution_options(
                     stream_results=True, yield_per=ROWS_PER_BATCH
                 ).execute(stmt)
-                for chunk in result.partitions(ROWS_PER_BATCH):
-                    batch = _to_batch(names, chunk, rows_read, pk_index)
-                    rows_read += len(chunk)
-                    yield batch
+                cursor = result.cursor
+                try:
+                    for chunk in result.partitions(ROWS_PER_BATCH):
+                        batch = _to_batch(names, chunk, rows_read, pk_index)
+                        rows_read += len(chunk)
+                        yield batch
+                finally:
+                    for closer in (result.close, getattr(cursor, "close", None)):
+                        if closer is not None:
+                            with contextlib.suppress(Exception):
+                                closer()
         except SQLAlchemyError as exc:
             raise InputError(
                 "source.db_read_failed", source=self.name, rows=rows_read, reason=_reason(exc)

@@ -1,0 +1,180 @@
+"""Every file format senim reads, through the same scan loop the CLI uses."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from tests.sources.conftest import (
+    EMAIL,
+    IIN,
+    IIN2,
+    KK_CSV,
+    RU_CSV,
+    minimal_pdf,
+    write_docx,
+    write_xlsx,
+    write_zip,
+)
+
+from senim.discovery._api import scan_paths
+from senim.sources import detect_encoding
+
+
+def _found(report) -> set[tuple[str, str | None, int | None, str]]:  # type: ignore[no-untyped-def]
+    return {(f.source, f.column, f.record, f.entity) for f in report.finding_list()}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text", "column"),
+    [
+        ("utf-8", RU_CSV, "ИИН"),
+        ("utf-8-sig", RU_CSV, "ФИО"),
+        ("cp1251", RU_CSV, "ИИН"),
+        ("kz1048", KK_CSV, "ЖСН"),
+        ("utf-16", RU_CSV, "ИИН"),
+        ("utf-16-le", RU_CSV, "ФИО"),
+    ],
+)
+def test_csv_encodings_are_detected(tmp_path: Path, encoding: str, text: str, column: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    report = scan_paths([path])
+    assert not report.problems
+    columns = {c.column for c in report.columns}
+    assert column in columns  # the header was decoded correctly
+    assert (str(path), text.split(";")[1].split("\n")[0], 0, "KZ_IIN") in _found(report)
+
+
+def test_kz1048_is_told_from_cp1251() -> None:
+    kazakh = "Аты-жөні: Қайрат Әбенов, Өскемен".encode("kz1048")
+    russian = "ФИО: Иванов Иван, Алматы, ул. Абая".encode("cp1251")
+    assert detect_encoding(kazakh, complete=True) == "kz1048"
+    assert detect_encoding(russian, complete=True) == "cp1251"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "d.csv"
+    rows = [["name", "iin", "email"], ["Иванов Иван Иванович", IIN, EMAIL], ["x", IIN2, "y"]]
+    path.write_text("\n".join(delimiter.join(r) for r in rows) + "\n", encoding="utf-8")
+    found = _found(scan_paths([path]))
+    assert (str(path), "iin", 0, "KZ_IIN") in found
+    assert (str(path), "iin", 1, "KZ_IIN") in found
+    assert (str(path), "email", 0, "EMAIL") in found
+
+
+def test_csv_keeps_leading_zeros_and_ragged_rows(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(f"a,b\n1\n2,x,{IIN}\n", encoding="utf-8")
+    report = scan_paths([path])
+    assert not report.problems
+    assert (str(path), "column_3", 1, "KZ_IIN") in _found(report)
+
+
+def test_json_nested_fields_are_flattened(tmp_path: Path) -> None:
+    doc = [{"client": {"iin": IIN, "contacts": {"email": EMAIL}}, "tags": ["a"]}]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    found = _found(scan_paths([path]))
+    assert (str(path), "client.iin", 0, "KZ_IIN") in found
+    assert (str(path), "client.contacts.email", 0, "EMAIL") in found
+
+
+def test_jsonl_records_are_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        "\n".join([json.dumps({"iin": IIN}), "", json.dumps({"user": {"iin": IIN2}})]) + "\n",
+        encoding="utf-8",
+    )
+    found = _found(scan_paths([path]))
+    assert found == {(str(path), "iin", 0, "KZ_IIN"), (str(path), "user.iin", 2, "KZ_IIN")}
+
+
+def test_parquet_file_and_partitioned_folder(tmp_path: Path) -> None:
+    table = pa.table(
+        {"iin": [IIN, IIN2, "x"], "year": [2023, 2024, 2024], "note": ["a", "b", EMAIL]}
+    )
+    pq.write_to_dataset(table, tmp_path / "lake", partition_cols=["year"])
+    (tmp_path / "lake" / "_SUCCESS").write_bytes(b"")
+    report = scan_paths([tmp_path / "lake"])
+    assert not report.problems
+    sources = {f.source for f in report.finding_list()}
+    assert any("year=2023" in s for s in sources)
+    assert any("year=2024" in s for s in sources)
+    assert report.entity_counts == {"KZ_IIN": 2, "EMAIL": 1}
+    assert all(s.status == "ok" for s in report.sources)
+
+
+def test_xlsx_every_sheet_and_numeric_iin(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "book.xlsx",
+        {
+            "Clients": [["ФИО", "ИИН"], ["Иванов Иван Иванович", int(IIN)]],
+            "Staff": [[], ["email"], [EMAIL]],
+        },
+    )
+    found = _found(scan_paths([path]))
+    assert (f"{path}#Clients", "ИИН", 0, "KZ_IIN") in found
+    assert (f"{path}#Clients", "ФИО", 0, "PERSON") in found
+    assert (f"{path}#Staff", "email", 0, "EMAIL") in found
+
+
+def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
+    path = write_docx(
+        tmp_path / "letter.docx",
+        ["Уважаемый клиент!", f"Ваш ИИН {IIN} подтверждён."],
+        table=[["Клиент", "Email"], ["Иванов Иван Иванович", EMAIL]],
+    )
+    report = scan_paths([path])
+    findings = report.finding_list()
+    text_iin = [f for f in findings if f.entity == "KZ_IIN"]
+    assert len(text_iin) == 1
+    assert text_iin[0].source == str(path)
+    assert text_iin[0].record is None
+    assert text_iin[0].start == len("Уважаемый клиент!\n") + len("Ваш ИИН ")
+    assert (f"{path}#table=1", "Email", 0, "EMAIL") in _found(report)
+
+
+def test_pdf_text_layer_by_page(tmp_path: Path) -> None:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(minimal_pdf(["Client IIN: " + IIN, "Contact: " + EMAIL]))
+    report = scan_paths([path])
+    assert not report.problems
+    entities = {(f.source, f.entity) for f in report.finding_list()}
+    assert (f"{path}#page=1", "KZ_IIN") in entities
+    assert (f"{path}#page=1", "EMAIL") in entities
+
+
+def test_gzip_and_zip_archives(tmp_path: Path) -> None:
+    gz = tmp_path / "export.csv.gz"
+    gz.write_bytes(gzip.compress(RU_CSV.encode("cp1251")))
+    inner_xlsx = write_xlsx(tmp_path / "inner.xlsx", {"S": [["iin"], [IIN2]]})
+    archive = write_zip(
+        tmp_path / "bundle.zip",
+        {
+            "a/clients.csv": f"iin\n{IIN}\n".encode(),
+            "b/book.xlsx": inner_xlsx.read_bytes(),
+            "c/notes.txt": f"email {EMAIL}".encode(),
+        },
+    )
+    inner_xlsx.unlink()
+    report = scan_paths([gz, archive])
+    assert not report.problems
+    found = _found(report)
+    assert (str(gz), "ИИН", 0, "KZ_IIN") in found
+    assert (f"{archive}!a/clients.csv", "iin", 0, "KZ_IIN") in found
+    assert (f"{archive}!b/book.xlsx#S", "iin", 0, "KZ_IIN") in found
+    assert (f"{archive}!c/notes.txt", None, None, "EMAIL") in found
+
+
+def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
+    (tmp_path / "dump.dat").write_text(f"ИИН {IIN}", encoding="cp1251")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02binary")
+    report = scan_paths([tmp_path])
+    assert report.entity_counts == {"KZ_IIN": 1}
+    assert [s.status for s in report.sources if s.name.endswith("blob.bin")] == ["skipped"]
