@@ -2,23 +2,18 @@
 
 Public API (pinned by ``tests/test_exported_members.py``)::
 
-    from senim import scan_text, scan_table, scan_paths, Scanner
+    from senim import scan_text, scan_table, scan_paths, Scanner      # find personal data
+    from senim import load_card, classify, assess                     # AI risk rulebook
+
+Sub-packages load on first use, so ``import senim`` (and every CLI start) stays light.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from senim._version import __version__
-from senim.discovery import (
-    Detector,
-    DetectorRegistry,
-    Explanation,
-    Finding,
-    KeyedHasher,
-    Pattern,
-    Scanner,
-)
-from senim.discovery._api import scan_paths, scan_table, scan_text
-from senim.discovery._report import ColumnSummary, EntityShare, ScanReport
 from senim.errors import (
     CheckFailed,
     ConfigError,
@@ -29,12 +24,42 @@ from senim.errors import (
     StorageError,
     UsageError,
 )
-from senim.store import Store
+
+_LAZY: dict[str, str] = {
+    # scan
+    "ColumnSummary": "senim.discovery._report",
+    "Detector": "senim.discovery",
+    "DetectorRegistry": "senim.discovery",
+    "EntityShare": "senim.discovery._report",
+    "Explanation": "senim.discovery",
+    "Finding": "senim.discovery",
+    "KeyedHasher": "senim.discovery",
+    "Pattern": "senim.discovery",
+    "ScanReport": "senim.discovery._report",
+    "Scanner": "senim.discovery",
+    "scan_paths": "senim.discovery._api",
+    "scan_table": "senim.discovery._api",
+    "scan_text": "senim.discovery._api",
+    # risk: AI system cards, rule packs, impact assessment
+    "CardInvalid": "senim.risk",
+    "PackInvalid": "senim.risk",
+    "SystemCard": "senim.risk",
+    "assess": "senim.risk",
+    "classify": "senim.risk",
+    "load_card": "senim.risk",
+    "load_pack": "senim.risk",
+    "load_packs": "senim.risk",
+    "run_golden": "senim.risk",
+    # storage
+    "Store": "senim.store",
+}
 
 __all__ = [
-    # errors
+    "__version__",
+    "assess",
+    "CardInvalid",
     "CheckFailed",
-    # scan
+    "classify",
     "ColumnSummary",
     "ConfigError",
     "Detector",
@@ -44,18 +69,61 @@ __all__ = [
     "Finding",
     "InputError",
     "KeyedHasher",
+    "load_card",
+    "load_pack",
+    "load_packs",
+    "PackInvalid",
     "PartialFailure",
     "Pattern",
     "PluginError",
-    "ScanReport",
-    "Scanner",
-    "SenimError",
-    "StorageError",
-    # storage
-    "Store",
-    "UsageError",
-    "__version__",
+    "run_golden",
     "scan_paths",
     "scan_table",
     "scan_text",
+    "Scanner",
+    "ScanReport",
+    "SenimError",
+    "StorageError",
+    "Store",
+    "SystemCard",
+    "UsageError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'senim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
+
+if TYPE_CHECKING:
+    from senim.discovery import (
+        Detector,
+        DetectorRegistry,
+        Explanation,
+        Finding,
+        KeyedHasher,
+        Pattern,
+        Scanner,
+    )
+    from senim.discovery._api import scan_paths, scan_table, scan_text
+    from senim.discovery._report import ColumnSummary, EntityShare, ScanReport
+    from senim.risk import (
+        CardInvalid,
+        PackInvalid,
+        SystemCard,
+        assess,
+        classify,
+        load_card,
+        load_pack,
+        load_packs,
+        run_golden,
+    )
+    from senim.store import Store
