@@ -232,8 +232,85 @@ def reidentify(
             raise typer.Exit(1)
 
 
+def dp_release(
+    input_path: Annotated[Path, typer.Argument(help="Table file: CSV, JSON, JSONL or Parquet.")],
+    query: Annotated[
+        list[str],
+        typer.Option(
+            "--query",
+            help="count | sum:COL:LOW:HIGH | mean:COL:LOW:HIGH | histogram:COL:A|B|C (repeatable).",
+        ),
+    ],
+    budget: Annotated[float, typer.Option("--budget", help="Total epsilon of the session.")],
+    epsilon: Annotated[float, typer.Option("--epsilon", help="Epsilon of each query.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Group by this column (needs --groups).")
+    ] = None,
+    groups: Annotated[
+        str | None, typer.Option("--groups", help="The public group keys, comma-separated.")
+    ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option("--session", help="Persist the budget under this name in the store."),
+    ] = None,
+    max_contributions: Annotated[
+        int, typer.Option("--max-contributions", help="Rows one person may contribute.")
+    ] = 1,
+    store: StoreOption = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Write the JSON results here.")
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Differentially private aggregates (OpenDP) within an epsilon budget.
+
+    Refuses (exit 2) any query that would exceed the session's budget.
+    """
+    import json
+
+    import polars as pl
+    import pyarrow as pa
+
+    from senim.deid._dp import DPSession, parse_query
+    from senim.sources import open_file
+
+    code = resolve_lang(lang)
+    with handle_errors(code, debug):
+        from senim.errors import InputError
+
+        if not input_path.exists():
+            raise InputError("error.path_not_found", path=str(input_path))
+        keys = [g.strip() for g in groups.split(",")] if groups else None
+        queries = [parse_query(q, epsilon=epsilon, by=by, groups=keys) for q in query]
+        batches = list(open_file(input_path).batches())
+        frame = pl.from_arrow(pa.Table.from_batches(batches)) if batches else pl.DataFrame()
+        assert isinstance(frame, pl.DataFrame)
+        from senim.store import Store
+
+        dps = DPSession(
+            budget=budget,
+            max_contributions=max_contributions,
+            store=Store.open(store) if session else None,
+            name=session,
+        )
+        results = [dps.release(frame, q).to_dict() for q in queries]
+        write_text_output(json.dumps(results, ensure_ascii=False, indent=2), out)
+        stderr.print(
+            message(
+                "deid.dp_done",
+                code,
+                count=len(results),
+                spent=round(dps.spent, 6),
+                budget=dps.budget,
+            ),
+            markup=False,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Register this area's commands on ``app``."""
     app.command("deid")(deid)
     app.command("deid-keygen")(keygen)
     app.command("deid-reidentify")(reidentify)
+    app.command("deid-dp")(dp_release)

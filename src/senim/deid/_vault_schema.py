@@ -4,6 +4,8 @@
 (the token is the associated data); ``key_id`` is a fingerprint of the key, never the key.
 ``deid_reid_log``: every re-identification request, granted or not: who, why, when, which token
 (tokens are already pseudonymous), and the outcome. Original values are never logged.
+``deid_dp_session`` / ``deid_dp_ledger`` (migration ``0002_deid_dp_ledger``): the epsilon budget
+of a named differential-privacy session and every release charged to it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Float,
     Integer,
     LargeBinary,
     MetaData,
@@ -23,7 +26,7 @@ from sqlalchemy import (
 
 from senim.store import MIGRATIONS
 
-__all__ = ["reid_log", "vault"]
+__all__ = ["dp_ledger", "dp_session", "reid_log", "vault"]
 
 metadata = MetaData()
 
@@ -54,4 +57,30 @@ reid_log = Table(
 
 @MIGRATIONS("0001_deid_vault")
 def _create(conn: Connection) -> None:
-    metadata.create_all(conn)
+    vault.create(conn, checkfirst=True)
+    reid_log.create(conn, checkfirst=True)
+
+
+dp_session = Table(
+    "deid_dp_session",
+    metadata,
+    Column("session", String(200), primary_key=True),
+    Column("budget", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+)
+
+dp_ledger = Table(
+    "deid_dp_ledger",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session", String(200), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    Column("query", String(500), nullable=False),
+    Column("epsilon", Float, nullable=False),
+)
+
+
+@MIGRATIONS("0002_deid_dp_ledger")
+def _create_dp(conn: Connection) -> None:
+    dp_session.create(conn, checkfirst=True)
+    dp_ledger.create(conn, checkfirst=True)
