@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.sources.conftest import IIN, minimal_pdf, write_xlsx, write_zip
+from tests.sources._build import IIN, minimal_pdf, write_xlsx, write_zip
 from typer.testing import CliRunner
 
 from senim._i18n import message

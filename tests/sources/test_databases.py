@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from sqlalchemy import create_engine, text
-from tests.sources.conftest import EMAIL, IIN, IIN2
+from tests.sources._build import EMAIL, IIN, IIN2
 from typer.testing import CliRunner
 
 from senim.cli import app

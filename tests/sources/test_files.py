@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.sources.conftest import (
+from tests.sources._build import (
     EMAIL,
     IIN,
     IIN2,

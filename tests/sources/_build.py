@@ -1,12 +1,10 @@
-"""Fixture builders: real files in the formats senim reads (made here, no downloads)."""
+"""Builders: real files in the formats senim reads (made here, no downloads)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from pathlib import Path
-
-import pytest
 
 IIN = "900101300007"
 IIN2 = "850505400127"
@@ -84,8 +82,3 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         for name, data in members.items():
             zf.writestr(name, data)
     return path
-
-
-@pytest.fixture
-def hash_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SENIM_HASH_KEY", "test-key")

@@ -1,0 +1,181 @@
+"""The local engine: process pool and spill give exactly the serial, in-memory findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+import senim.engine._sink as sink_module
+import senim.sources._csv as csv_module
+from senim.cli import app
+from senim.discovery._api import scan_paths
+from senim.engine import FindingsSink, StreamedScanReport
+from senim.sources._state import ScanState
+from senim.store import Store
+
+IINS = ["900101300007", "850505400127", "061211600012"]
+
+
+def _write_clients(path: Path, rows: int) -> Path:
+    lines = ["id;fio;iin;email;amount"]
+    for i in range(rows):
+        lines.append(
+            f"{i};Иванов Иван Иванович;{IINS[i % 3]};user{i}@mail.kz;{i * 7.5}"
+            if i % 4
+            else f"{i};-;-;-;{i}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="cp1251")
+    return path
+
+
+def _rows(report: object) -> list[tuple[object, ...]]:
+    assert isinstance(report, StreamedScanReport)
+    table = report.findings.drop_columns(["explanation"])
+    return sorted(tuple(r.values()) for r in table.to_pylist())
+
+
+@pytest.fixture
+def clients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(csv_module, "ROWS_PER_BATCH", 200)
+    return _write_clients(tmp_path / "clients.csv", 1000)
+
+
+def test_process_pool_gives_the_serial_findings(clients: Path) -> None:
+    serial = scan_paths([clients], workers=1)
+    pooled = scan_paths([clients], workers=2)
+    assert serial.findings.num_rows > 1000
+    assert _rows(pooled) == _rows(serial)
+    assert (
+        pooled.findings.column("record").to_pylist() == serial.findings.column("record").to_pylist()
+    )  # order is kept too
+    assert [(c.column, c.rows, c.verdict) for c in pooled.columns] == [
+        (c.column, c.rows, c.verdict) for c in serial.columns
+    ]
+
+
+def test_spilled_findings_equal_in_memory(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_memory = scan_paths([clients])
+    monkeypatch.setattr(sink_module, "SPILL_ROWS", 100)
+    spilled = scan_paths([clients])
+    assert spilled.findings.equals(in_memory.findings)
+    assert spilled.entity_counts == in_memory.entity_counts
+    summary = {(c.column): (c.rows, c.entities) for c in spilled.columns}
+    assert summary == {(c.column): (c.rows, c.entities) for c in in_memory.columns}
+
+
+def test_sink_column_summary_matches_reference(clients: Path) -> None:
+    from senim.discovery._api import _default_scanner
+    from senim.discovery._report import summarise_columns
+
+    report = scan_paths([clients])
+    rows = {(c.source, c.column): c.rows for c in report.columns}
+    hints = {(c.source, c.column): c.name_suggests for c in report.columns}
+    reference = summarise_columns(report.findings, rows, hints)
+    assert {(c.column, c.entities) for c in reference} == {
+        (c.column, c.entities) for c in report.columns
+    }
+    assert _default_scanner() is not None
+
+
+def test_sink_without_keeping_streams_batches() -> None:
+    seen: list[int] = []
+    sink = FindingsSink(keep=False, on_batch=lambda b: seen.append(b.num_rows))
+    from senim.discovery import Scanner
+
+    found = Scanner().scan_batch(pa.table({"iin": IINS}).to_batches()[0])
+    sink.add(found, [("t", "iin", 3)])
+    assert seen == [3]
+    assert sink.table().num_rows == 0
+    assert dict(sink.counts) == {"KZ_IIN": 3}
+
+
+def test_cli_jsonl_streams_the_same_findings(clients: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        app, ["scan", str(clients), "-f", "jsonl", "-o", str(out), "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    report = scan_paths([clients])
+    assert [(d["record"], d["column"], d["entity"]) for d in lines] == [
+        (f.record, f.column, f.entity) for f in report.finding_list()
+    ]
+
+
+def test_incremental_rescan_reuses_unchanged_sources(tmp_path: Path, clients: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(f"ИИН {IINS[0]}", encoding="utf-8")
+    store = Store.open(f"sqlite:///{tmp_path / 'state.db'}")
+    from senim.discovery._api import _default_scanner
+
+    state = ScanState(store=store, scanner=_default_scanner())
+    first = scan_paths([clients, other], state=state)
+    assert isinstance(first, StreamedScanReport)
+    assert first.reused == 0
+    second = scan_paths([clients, other], state=state)
+    assert isinstance(second, StreamedScanReport)
+    assert second.reused == 2
+    assert _rows(second) == _rows(first)
+    assert [(c.column, c.rows, c.entities) for c in second.columns] == [
+        (c.column, c.rows, c.entities) for c in first.columns
+    ]
+    other.write_text(f"ИИН {IINS[1]} и {IINS[2]}", encoding="utf-8")
+    third = scan_paths([clients, other], state=state)
+    assert isinstance(third, StreamedScanReport)
+    assert third.reused == 1
+    assert third.entity_counts["KZ_IIN"] == first.entity_counts["KZ_IIN"] + 1
+    store.close()
+
+
+def test_incremental_is_keyed_by_scanner_configuration(tmp_path: Path) -> None:
+    from senim.discovery import Scanner
+
+    path = tmp_path / "a.txt"
+    path.write_text(f"ИИН {IINS[0]} user@mail.kz", encoding="utf-8")
+    store = Store.memory()
+    everything = ScanState(store=store, scanner=Scanner())
+    only_email = Scanner(entities=["EMAIL"])
+    scan_paths([path], state=everything)
+    report = scan_paths(
+        [path], scanner=only_email, state=ScanState(store=store, scanner=only_email)
+    )
+    assert report.entity_counts == {"EMAIL": 1}
+    assert isinstance(report, StreamedScanReport)
+    assert report.reused == 0
+
+
+def test_incremental_database_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, iin TEXT)")
+    con.execute(f"INSERT INTO t VALUES (1, '{IINS[0]}')")
+    con.commit()
+    from senim.discovery._api import _default_scanner
+
+    state = ScanState(store=Store.memory(), scanner=_default_scanner())
+    url = f"sqlite:///{db}"
+    assert scan_paths([url], state=state).reused == 0  # type: ignore[attr-defined]
+    assert scan_paths([url], state=state).reused == 1  # type: ignore[attr-defined]
+    con.execute(f"INSERT INTO t VALUES (2, '{IINS[1]}')")
+    con.commit()
+    con.close()
+    third = scan_paths([url], state=state)
+    assert third.reused == 0  # type: ignore[attr-defined]
+    assert third.entity_counts == {"KZ_IIN": 2}
+
+
+def test_cli_incremental(tmp_path: Path, clients: Path) -> None:
+    store = f"sqlite:///{tmp_path / 's.db'}"
+    args = ["scan", str(clients), "--incremental", "--store", store, "-f", "json", "--workers", "1"]
+    first = CliRunner().invoke(app, args)
+    second = CliRunner().invoke(app, args)
+    assert first.exit_code == second.exit_code == 0
+    assert "1 unchanged source(s) taken from the previous scan" in second.output
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a["findings"] == b["findings"]
