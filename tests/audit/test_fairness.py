@@ -101,11 +101,11 @@ def test_detects_built_in_disparity_and_flags_small_group(decisions: pl.DataFram
     assert not by_region["rural"].small
     crit = {c.criterion: c for c in dim.criteria}
     assert crit["four_fifths_rule"].status == "fail"
-    assert crit["four_fifths_rule"].worst == {"region": "rural"}
+    assert crit["four_fifths_rule"].group == {"region": "rural"}
     assert crit["four_fifths_rule"].significant is True
     assert {"region": "mountain"} in crit["four_fifths_rule"].excluded_small
     assert crit["representation"].status == "fail"
-    assert crit["representation"].worst == {"region": "mountain"}
+    assert crit["representation"].group == {"region": "mountain"}
     assert report.status == "fail"
     rural_sr = next(
         d
@@ -401,7 +401,7 @@ def test_custom_policy_changes_verdict(tmp_path: Path, decisions: pl.DataFrame) 
     assert report.status == "pass"
     assert report.policy.correction == "bonferroni"
     crit = report.criteria[0]
-    assert crit.best == {"region": "urban"}
+    assert crit.compared_with == {"region": "urban"}
     assert not math.isnan(crit.value or math.nan)
 
 

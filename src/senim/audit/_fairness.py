@@ -117,8 +117,8 @@ class CriterionResult:
     pass_if: str
     status: Status
     reason: str | None
-    worst: Features | None
-    best: Features | None
+    group: Features | None  # lowest-valued group (or farthest from the reference)
+    compared_with: Features | None  # highest-valued group (or the reference)
     p_value: float | None = None
     p_adjusted: float | None = None
     significant: bool | None = None
@@ -669,8 +669,8 @@ def _criterion(
             value=value,
             status=_compare(value, threshold, crit),
             reason=None,
-            worst=groups[i].features,
-            best=None,
+            group=groups[i].features,
+            compared_with=None,
         )
     if any(METRIC_BY_NAME[m].needs_label for m in crit.metrics) and not has_label:
         return make(
@@ -678,8 +678,8 @@ def _criterion(
             value=None,
             status="not_applicable",
             reason="no_label",
-            worst=None,
-            best=None,
+            group=None,
+            compared_with=None,
         )
     eligible = [i for i, g in enumerate(groups) if not g.small]
     small = tuple(g.features for g in groups if g.small)
@@ -699,8 +699,8 @@ def _criterion(
             value=None,
             status="insufficient_data",
             reason="too_few_groups",
-            worst=None,
-            best=None,
+            group=None,
+            compared_with=None,
             excluded_small=small,
         )
     ratio_like = crit.statistic in ("min_ratio", "min_ratio_to_reference")
@@ -712,8 +712,8 @@ def _criterion(
         value=value,
         status=_compare(value, threshold, crit),
         reason=None,
-        worst=groups[worst].features,
-        best=groups[best].features,
+        group=groups[worst].features,
+        compared_with=groups[best].features,
         p_value=_opt(
             two_proportion_p_value(a.numerator, a.denominator, b.numerator, b.denominator)
         ),

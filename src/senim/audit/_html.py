@@ -6,7 +6,12 @@ from typing import Any
 
 from senim._i18n import message, resolve_lang
 from senim.audit._fairness import Dimension, FairnessReport
-from senim.audit._render import criterion_name, feature_label, format_statistic
+from senim.audit._render import (
+    compared_label,
+    criterion_name,
+    feature_label,
+    format_statistic,
+)
 from senim.report import BarChart, bar_chart_svg, render_html
 
 CHART_METRICS = ("selection_rate", "false_positive_rate", "false_negative_rate")
@@ -14,9 +19,11 @@ CHART_METRICS = ("selection_rate", "false_positive_rate", "false_negative_rate")
 
 def _charts(dim: Dimension, report: FairnessReport, lang: str) -> list[str]:
     failing = {
-        tuple(sorted((c.worst or {}).items(), key=lambda kv: kv[0]))
+        tuple(sorted(features.items(), key=lambda kv: kv[0]))
         for c in dim.criteria
         if c.status == "fail"
+        for features in (c.group, c.compared_with)
+        if features
     }
     charts = []
     for name in CHART_METRICS:
@@ -74,7 +81,7 @@ def render_fairness_html(report: FairnessReport, *, lang: str | None = None) -> 
                         "threshold": f"{c.pass_if} "
                         + format_statistic(c.statistic, c.threshold, code),
                         "result": c,
-                        "worst": feature_label(c.worst, code) if c.worst is not None else "—",
+                        "groups": compared_label(c.group, c.compared_with, code),
                         "rationale": rationale.get(c.criterion, ""),
                         "basis": basis.get(c.criterion, []),
                     }

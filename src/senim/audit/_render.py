@@ -92,8 +92,8 @@ def _criterion(c: CriterionResult, report: FairnessReport) -> dict[str, Any]:
         "pass_if": c.pass_if,
         "status": c.status,
         "reason": c.reason,
-        "worst_group": c.worst,
-        "comparison_group": c.best,
+        "group": c.group,
+        "compared_with": c.compared_with,
         "p_value": c.p_value,
         "p_adjusted": c.p_adjusted,
         "significant": c.significant,
@@ -162,6 +162,15 @@ def feature_label(features: Features, lang: str | None) -> str:
         return message("audit.label.all", lang)
     missing = message("audit.label.missing", lang)
     return ", ".join(f"{k}={missing if v is None else v}" for k, v in features.items())
+
+
+def compared_label(group: Features | None, other: Features | None, lang: str | None) -> str:
+    """``group ↔ other`` (or just the group, or a dash)."""
+    if group is None:
+        return "—"
+    if other is None:
+        return feature_label(group, lang)
+    return f"{feature_label(group, lang)} ↔ {feature_label(other, lang)}"
 
 
 def _fmt(value: float | None, pct: bool = True) -> str:
@@ -243,7 +252,7 @@ def render_table(report: FairnessReport, lang: str | None = None) -> str:
         crit_table.add_column(message("audit.label.value", code), justify="right")
         crit_table.add_column(message("audit.label.threshold", code), justify="right")
         crit_table.add_column(message("audit.label.status", code))
-        crit_table.add_column(message("audit.label.worst_group", code))
+        crit_table.add_column(message("audit.label.groups_compared", code))
         for c in dim.criteria:
             status = message(f"audit.status.{c.status}", code)
             if c.status == "fail" and c.significant is False:
@@ -253,7 +262,7 @@ def render_table(report: FairnessReport, lang: str | None = None) -> str:
                 format_statistic(c.statistic, c.value, code),
                 f"{c.pass_if} {format_statistic(c.statistic, c.threshold, code)}",
                 status,
-                feature_label(c.worst, code) if c.worst is not None else "—",
+                compared_label(c.group, c.compared_with, code),
             )
         console.print(crit_table)
     console.print(
