@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["ContextMatcher", "words"]
 
@@ -78,3 +79,21 @@ class ContextMatcher:
 
     def find_in(self, text: str) -> str | None:
         return self.find(words(text))
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        alternatives = []
+        for term in sorted(self._terms, key=lambda t: -len(t.text)):
+            body = r"\W+".join(re.escape(part) for part in term.parts)
+            alternatives.append(body + (r"\w*" if term.stem else r"(?!\w)"))
+        if not alternatives:
+            return None
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+    def search(self, text: str) -> str | None:
+        """The first context term in free ``text`` (whole words; one regex search)."""
+        rx = self._regex
+        if rx is None:
+            return None
+        m = rx.search(text)
+        return m.group(0).casefold() if m else None

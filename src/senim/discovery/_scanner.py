@@ -42,9 +42,7 @@ RECORD_COL = "_senim_record"
 OFFSET_COL = "_senim_offset"
 RESERVED = frozenset({SOURCE_COL, RECORD_COL, OFFSET_COL})
 
-_WORDS_BEFORE = 6
-_WORDS_AFTER = 3
-_CHARS_BEFORE = 80
+_CHARS_BEFORE = 60
 _CHARS_AFTER = 40
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
@@ -318,16 +316,18 @@ class Scanner:
         if verdict is True and det.validated_score > score:
             adjustments.append(Adjustment("validated", round(det.validated_score - score, 4)))
             score = det.validated_score
-        window: list[str] | None = None
+        window: tuple[str, str] | None = None
         if det.negative_matcher:
             window = _window(text, start, end)
-            if det.negative_matcher.find(window) is not None:
+            if any(det.negative_matcher.search(part) for part in window):
                 return None
         term, where = col_term, "column"
         if term is None and det.context_matcher:
             if window is None:
                 window = _window(text, start, end)
-            term, where = det.context_matcher.find(window), "text"
+            before, after = window
+            term = det.context_matcher.search(before) or det.context_matcher.search(after)
+            where = "text"
         if term is not None:
             boost = min(1.0, score + CONTEXT_BOOST) - score
             adjustments.append(Adjustment("context", round(boost, 4), f"{where}:{term}"))
@@ -460,18 +460,19 @@ def _concat(parts: list[pa.RecordBatch]) -> pa.RecordBatch:
 _SENTENCE_END = re.compile(r"[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n")
 
 
-def _window(text: str, start: int, end: int) -> list[str]:
-    """Words near a candidate, within its sentence: up to 6 before and 3 after."""
-    before_text = text[max(0, start - _CHARS_BEFORE) : start]
-    last_end = 0
-    for boundary in _SENTENCE_END.finditer(before_text):
-        last_end = boundary.end()
-    before_text = before_text[last_end:]
-    after_text = text[end : end + _CHARS_AFTER]
-    stop = _SENTENCE_END.search(after_text)
+def _window(text: str, start: int, end: int) -> tuple[str, str]:
+    """Text around a candidate within its sentence: up to 60 characters before, 40 after."""
+    before = text[max(0, start - _CHARS_BEFORE) : start]
+    if any(mark in before for mark in ("\n", ". ", "! ", "? ", "; ", "… ")):
+        last_end = 0
+        for boundary in _SENTENCE_END.finditer(before):
+            last_end = boundary.end()
+        before = before[last_end:]
+    after = text[end : end + _CHARS_AFTER]
+    stop = _SENTENCE_END.search(after)
     if stop is not None:
-        after_text = after_text[: stop.start()]
-    return words(before_text)[-_WORDS_BEFORE:] + words(after_text)[:_WORDS_AFTER]
+        after = after[: stop.start()]
+    return before, after
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:

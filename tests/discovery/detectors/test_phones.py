@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from senim.discovery.detectors._phone import region
 
 
 @pytest.mark.parametrize(
@@ -41,3 +46,17 @@ def test_kz_phone(text: str, expected: list[str], found) -> None:  # type: ignor
 )
 def test_other_phones(text: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]
     assert found(text, "PHONE") == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_fast_zone7_path_agrees_with_phonenumbers(nsn: str) -> None:
+    """The +7 fast path (KZ metadata patterns) answers exactly as the full library."""
+    number = phonenumbers.parse("+7" + nsn, None)
+    expected = (
+        phonenumbers.region_code_for_number(number)
+        if phonenumbers.is_valid_number(number)
+        else None
+    )
+    assert region("+7" + nsn) == expected
+    assert region("8" + nsn) == expected

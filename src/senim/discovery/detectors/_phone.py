@@ -1,11 +1,39 @@
-"""Phone-number parsing shared by KZ_PHONE and PHONE (libphonenumber metadata)."""
+"""Phone-number parsing shared by KZ_PHONE and PHONE (libphonenumber metadata).
+
+Numbers of the shared +7 zone are classified against the national-number patterns in
+libphonenumber's metadata for Kazakhstan (mobile, fixed line, toll-free, premium, VoIP...),
+compiled once: the same data ``phonenumbers.is_valid_number`` uses, without parsing each
+candidate through the full library. Everything else goes through ``phonenumbers``.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import phonenumbers
+from phonenumbers.phonemetadata import PhoneMetadata
 
 # digits, each optionally preceded by up to two separators: spaces, dashes, dots, brackets
 SEP_DIGIT = r"(?:[ \-.()]{0,2}\d)"
+
+# Types that identify a subscriber. Service and personal-number ranges (800, 808, 809...) are
+# shared with Russia in the +7 zone and go through the full library.
+_KZ_TYPES = ("mobile", "fixed_line", "voip", "pager")
+
+
+@cache
+def _kz_national() -> re.Pattern[str] | None:
+    """One regex for every valid Kazakh national number type, from libphonenumber metadata."""
+    meta = PhoneMetadata.metadata_for_region("KZ")
+    if meta is None:  # pragma: no cover - metadata ships with phonenumbers
+        return None
+    patterns = []
+    for kind in _KZ_TYPES:
+        desc = getattr(meta, kind, None)
+        if desc is not None and desc.national_number_pattern:
+            patterns.append(f"(?:{desc.national_number_pattern})")
+    return re.compile("|".join(patterns)) if patterns else None
 
 
 def parse(value: str) -> phonenumbers.PhoneNumber | None:
@@ -24,6 +52,14 @@ def parse(value: str) -> phonenumbers.PhoneNumber | None:
 
 def region(value: str) -> str | None:
     """Region code (``KZ``, ``RU``, ``DE`` ...) of a valid number, else ``None``."""
+    text = value.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    in_zone7 = (text.startswith("+") and digits[:1] == "7" and len(digits) == 11) or (
+        not text.startswith("+") and len(digits) == 11 and digits[0] in "78"
+    )
+    kz = _kz_national()
+    if in_zone7 and kz is not None and kz.fullmatch(digits[1:]):
+        return "KZ"
     number = parse(value)
     if number is None or not phonenumbers.is_valid_number(number):
         return None
