@@ -152,3 +152,9 @@ def test_findings_do_not_depend_on_row_order(values: list[str]) -> None:
     a = sorted((f.record, f.start, f.end, f.entity, f.digest) for f in forward)
     b = sorted((n - 1 - f.record, f.start, f.end, f.entity, f.digest) for f in backward)  # type: ignore[operator]
     assert a == b
+
+
+def test_column_name_can_rule_a_detector_out(scanner: Scanner) -> None:
+    batch = pa.RecordBatch.from_pydict({"version": ["2.4.1.17"], "client_ip": ["10.2.4.17"]})
+    found = {(f.column, f.entity) for f in findings_from_batch(scanner.scan_batch(batch))}
+    assert found == {("client_ip", "IP_ADDRESS")}

@@ -76,6 +76,15 @@ class _ColumnContext:
             self.name, detector.column_hints
         )
 
+    def negative(self, detector: Detector) -> bool:
+        """Does the column name say the values are something else (``version`` for IPs)?"""
+        if self.name is None or not detector.negative_matcher:
+            return False
+        key = "!" + detector.name
+        if key not in self.cache:
+            self.cache[key] = detector.negative_matcher.find(column_words(self.name))
+        return self.cache[key] is not None
+
     def term(self, detector: Detector) -> str | None:
         if self.name is None:
             return None
@@ -217,6 +226,8 @@ class Scanner:
             return hits
         frame = pl.DataFrame({"v": values}).with_row_index("row")
         for det in self.detectors:
+            if ctx.negative(det):
+                continue
             col_term = ctx.term(det)
             seen: set[tuple[int, int, int]] = set()
             if det.extracts_by_pattern():
@@ -349,6 +360,8 @@ class Scanner:
         """The per-string path (``scan_text``): same candidates and the same scoring rule."""
         hits: list[_Hit] = []
         for det in detectors:
+            if ctx.negative(det):
+                continue
             col_term = ctx.term(det)
             for cand in det.candidates(text):
                 if not det._bounded(text, cand.start, cand.end):
