@@ -8,7 +8,7 @@ UV_VERSION="0.13.9"
 
 senim_bootstrap() {
   # $@: lock files to install (relative to $ROOT)
-  local stamp="$VENV/.senim-stamp" want
+  local stamp="$VENV/.senim-stamp-$(basename "$1" .lock)" want
   want="$(cd "$ROOT" && cat pyproject.toml scripts/_bootstrap.sh "$@" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
     return 0
@@ -23,8 +23,12 @@ senim_bootstrap() {
   echo "senim: installing pinned dependencies ($*)" >&2
   local args=()
   for f in "$@"; do args+=("$ROOT/$f"); done
-  # --compile-bytecode: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set
-  "$VENV/bin/uv" pip sync --quiet --compile-bytecode --python "$VENV/bin/python" "${args[@]}"
+  # install (not sync): the demo's runtime set and the test set share one .venv without
+  # uninstalling each other. --compile-bytecode: start-up stays fast even where
+  # PYTHONDONTWRITEBYTECODE is set.
+  local reqs=()
+  for f in "${args[@]}"; do reqs+=(-r "$f"); done
+  "$VENV/bin/uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" "${reqs[@]}"
   "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e "$ROOT"
   echo "$want" > "$stamp"
 }
