@@ -151,8 +151,8 @@ def render_model_html(report: ModelReport, lang: str | None = None) -> str:
         BarChart(
             title=message("audit.explain.importance", code),
             labels=[i.feature for i in report.importance],
-            values=[max(i.permutation, 0.0) for i in report.importance],
-            value_format="{:.3f}",
+            values=[max(100 * i.permutation, 0.0) for i in report.importance],
+            value_format="{:.1f}",
         )
     )
     return render_html(
@@ -160,6 +160,20 @@ def render_model_html(report: ModelReport, lang: str | None = None) -> str:
         {
             "report": report,
             "importance_chart": chart,
+            "pd_charts": [
+                bar_chart_svg(
+                    BarChart(
+                        title=pd.feature,
+                        labels=[format_value(g) for g in pd.grid],
+                        values=list(pd.average),
+                        max_value=1.0,
+                        value_format="{:.1%}",
+                    ),
+                    bar_height=14,
+                )
+                for pd in report.partial_dependence
+                if pd.grid
+            ],
             "decisions": [
                 {
                     "d": d,

@@ -17,25 +17,29 @@ from senim.report import BarChart, bar_chart_svg, render_html
 CHART_METRICS = ("selection_rate", "false_positive_rate", "false_negative_rate")
 
 
+def _key(features: dict[str, str | None]) -> tuple[tuple[str, str | None], ...]:
+    return tuple(sorted(features.items(), key=lambda kv: kv[0]))
+
+
 def _charts(dim: Dimension, report: FairnessReport, lang: str) -> list[str]:
-    failing = {
-        tuple(sorted(features.items(), key=lambda kv: kv[0]))
-        for c in dim.criteria
-        if c.status == "fail"
-        for features in (c.group, c.compared_with)
-        if features
-    }
     charts = []
     for name in CHART_METRICS:
         if name not in report.metric_names:
             continue
+        # Red: small groups, and the pairs that make a criterion on this metric fail.
+        failing = {
+            _key(features)
+            for c in dim.criteria
+            if c.status == "fail" and c.metric == name
+            for features in (c.group, c.compared_with)
+            if features
+        }
         groups = [g for g in dim.groups if g.metrics[name].value is not None]
         if not groups:
             continue
-        labels = [feature_label(g.features, lang) for g in groups]
         chart = BarChart(
             title=message(f"audit.metric.{name}.short", lang),
-            labels=labels,
+            labels=[feature_label(g.features, lang) for g in groups],
             values=[g.metrics[name].value or 0.0 for g in groups],
             lower=[g.metrics[name].low or 0.0 for g in groups],
             upper=[g.metrics[name].high or 0.0 for g in groups],
@@ -44,10 +48,7 @@ def _charts(dim: Dimension, report: FairnessReport, lang: str) -> list[str]:
             ),
             max_value=1.0,
             value_format="{:.1%}",
-            highlight=[
-                g.small or tuple(sorted(g.features.items(), key=lambda kv: kv[0])) in failing
-                for g in groups
-            ],
+            highlight=[g.small or _key(g.features) in failing for g in groups],
         )
         charts.append(bar_chart_svg(chart))
     return charts
