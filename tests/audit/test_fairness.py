@@ -412,3 +412,16 @@ def test_arrow_table_input(decisions: pl.DataFrame) -> None:
     assert np.isclose(
         report.overall.metrics["selection_rate"].value or 0.0, decisions["approved"].mean() or 0.0
     )
+
+
+def test_example_policy_is_valid_and_applies(decisions: pl.DataFrame) -> None:
+    path = Path(__file__).resolve().parents[2] / "examples" / "audit" / "bank-credit-policy.yaml"
+    policy = load_policy(path)
+    assert policy.min_group_size == 100
+    report = audit_fairness(
+        decisions, prediction="approved", label="repaid", sensitive=["region"], policy=policy
+    )
+    crit = {c.criterion: c for c in report.criteria}
+    assert crit["approval_gap_to_reference"].status == "fail"
+    assert crit["approval_gap_to_reference"].compared_with == {"region": "urban"}
+    assert crit["missed_good_borrowers"].metric == "false_negative_rate"
