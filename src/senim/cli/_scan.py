@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import pyarrow as pa
 import typer
@@ -14,6 +14,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from senim._i18n import message, resolve_lang
 from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
 from senim.errors import EXIT_PARTIAL, CheckFailed, InputError, UsageError
+
+if TYPE_CHECKING:
+    from senim.discovery._report import ScanReport
 
 FORMAT_CHOICES = ("table", "json", "jsonl", "html")
 ENGINE_CHOICES = ("local", "spark")
@@ -201,6 +204,7 @@ def scan(
         previous_debug = os.environ.get("SENIM_DEBUG")
         if debug:
             os.environ["SENIM_DEBUG"] = "1"  # readers re-raise unexpected errors
+        report: ScanReport
         try:
             if engine == "spark":
                 from senim.engine._spark import scan_paths_spark

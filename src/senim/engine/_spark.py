@@ -1,0 +1,412 @@
+"""The Spark engine: the same readers and the same batch function, on a Spark cluster.
+
+The driver lists the inputs (local paths, ``file://``/``hdfs://``/``s3://`` URIs, or
+``table:db.name`` for a metastore table, resolved to its files) and splits them into
+*units*: one per file, and one per group of row groups for Parquet. Spark distributes the
+units; ``mapInArrow`` opens each unit with senim's own readers on an executor and runs
+:func:`~senim.engine.scan_unit` on every batch, so the findings are exactly those of the
+local engine (for a Parquet file split into row-group ranges, their order may differ).
+Findings, column row counts and problems come back as one Arrow stream.
+
+pyspark is imported only here, and only for ``--engine spark``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+
+from senim.discovery._model import FINDINGS_SCHEMA
+from senim.discovery._report import SourceResult
+from senim.discovery._scanner import Scanner
+from senim.engine._batch import scan_unit
+from senim.engine._sink import FindingsSink, StreamedScanReport
+from senim.errors import InputError, UsageError
+from senim.sources._base import Source, first_line, problems_of
+
+__all__ = ["ROW_GROUPS_PER_UNIT", "scan_paths_spark"]
+
+ROW_GROUPS_PER_UNIT = 4
+"""Parquet row groups per Spark task (a big file is scanned by several executors)."""
+
+_UNIT_SCHEMA = pa.schema(
+    [
+        ("unit", pa.int64()),
+        ("path", pa.string()),
+        ("rg_start", pa.int64()),
+        ("rg_end", pa.int64()),
+    ]
+)
+_OUT_FIELDS = [
+    pa.field("unit", pa.int64()),
+    pa.field("seq", pa.int64()),
+    pa.field("kind", pa.string()),
+    *(pa.field(f.name, f.type) for f in FINDINGS_SCHEMA),
+    pa.field("payload", pa.string()),
+]
+OUT_SCHEMA = pa.schema(_OUT_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    unit: int
+    path: str
+    rg_start: int = -1
+    rg_end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class FsBlob:
+    """A file behind a URI (``hdfs://``, ``s3://``, ``file://``), read with pyarrow.fs."""
+
+    uri: str
+
+    @property
+    def name(self) -> str:
+        return self.uri
+
+    @property
+    def filename(self) -> str:
+        return self.uri.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def size(self) -> int:
+        fs, path = _fs(self.uri)
+        return int(fs.get_file_info(path).size or 0)
+
+    @property
+    def depth(self) -> int:
+        return 0
+
+    def open(self) -> IO[bytes]:
+        fs, path = _fs(self.uri)
+        return fs.open_input_file(path)  # type: ignore[no-any-return]
+
+    def fingerprint(self) -> str | None:
+        fs, path = _fs(self.uri)
+        info = fs.get_file_info(path)
+        return f"file:{info.size}:{info.mtime_ns}"
+
+
+def _fs(uri: str) -> tuple[Any, str]:
+    import pyarrow.fs as pafs
+
+    fs, path = pafs.FileSystem.from_uri(uri)
+    return fs, str(path)
+
+
+def _is_uri(text: str) -> bool:
+    return "://" in text and not text.startswith(("sqlite", "postgres", "mysql", "mariadb"))
+
+
+def _open(path: str) -> Source | None:
+    from senim.sources._blob import FileBlob
+    from senim.sources._files import open_blob
+
+    blob = FsBlob(path) if _is_uri(path) else FileBlob(Path(path))
+    return open_blob(blob, in_folder=True)
+
+
+def _list(spark: Any, raw: str) -> Iterator[str | InputError]:
+    """Files under one input (a path, a URI or ``table:name``), in a stable order."""
+    if raw.startswith("table:"):
+        try:
+            files = spark.table(raw[len("table:") :]).inputFiles()
+        except Exception as exc:
+            yield InputError("engine.spark_failed", reason=first_line(exc))
+            return
+        yield from sorted(files)
+        return
+    if _is_uri(raw):
+        import pyarrow.fs as pafs
+
+        fs, root = _fs(raw)
+        info = fs.get_file_info(root)
+        scheme = raw.split("://", 1)[0]
+        if info.type == pafs.FileType.NotFound:
+            yield InputError("error.path_not_found", path=raw)
+        elif info.type == pafs.FileType.Directory:
+            entries = fs.get_file_info(pafs.FileSelector(root, recursive=True))
+            for entry in sorted(entries, key=lambda e: e.path):
+                parts = entry.path.split("/")
+                if entry.type == pafs.FileType.File and not any(
+                    p.startswith((".", "_")) for p in parts[len(root.split("/")) :]
+                ):
+                    yield f"{scheme}://{entry.path}" if scheme != "file" else f"file://{entry.path}"
+        else:
+            yield raw
+        return
+    path = Path(raw)
+    if not path.exists():
+        yield InputError("error.path_not_found", path=raw)
+    elif path.is_dir():
+        from senim.sources._files import _META_DIRS, _META_FILES, _META_PREFIXES
+
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
+            for fname in sorted(files):
+                if (
+                    fname.startswith(".")
+                    or fname in _META_FILES
+                    or fname.startswith(_META_PREFIXES)
+                ):
+                    continue
+                yield str(Path(root) / fname)
+    else:
+        yield raw
+
+
+def _units(
+    report: StreamedScanReport, spark: Any, paths: Sequence[str]
+) -> list[tuple[_Unit, Source]]:
+    import pyarrow.parquet as pq
+
+    from senim.sources._parquet import ParquetFileSource
+
+    units: list[tuple[_Unit, Source]] = []
+    for raw in paths:
+        for item in _list(spark, raw):
+            if isinstance(item, InputError):
+                report.problems.append(item)
+                report.sources.append(
+                    SourceResult(name=raw, kind="-", format="-", status="failed", problem=item)
+                )
+                continue
+            try:
+                source = _open(item)
+            except InputError as exc:
+                report.problems.append(exc)
+                report.sources.append(
+                    SourceResult(name=item, kind="-", format="-", status="failed", problem=exc)
+                )
+                continue
+            if source is None:
+                report.sources.append(
+                    SourceResult(name=item, kind="-", format="-", status="skipped")
+                )
+                continue
+            groups = 0
+            if isinstance(source, ParquetFileSource) and source.size:
+                try:
+                    handle = source.blob.open()
+                    with handle:
+                        groups = pq.ParquetFile(handle).num_row_groups
+                except Exception:
+                    groups = 0  # the executor will report the damage
+            if groups > ROW_GROUPS_PER_UNIT:
+                for start in range(0, groups, ROW_GROUPS_PER_UNIT):
+                    end = min(groups, start + ROW_GROUPS_PER_UNIT)
+                    units.append((_Unit(len(units), item, start, end), source))
+            else:
+                units.append((_Unit(len(units), item), source))
+    return units
+
+
+def _scan_units(scanner_blob: bytes) -> Any:
+    """The ``mapInArrow`` function (a closure over the pickled scanner)."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from senim.sources._parquet import ParquetFileSource
+
+        scanner: Scanner = pickle.loads(scanner_blob)
+        for units in batches:
+            for row in units.to_pylist():
+                unit, path = int(row["unit"]), str(row["path"])
+                seq = 0
+                records = 0
+                problems: list[InputError] = []
+                try:
+                    source = _open(path)
+                    if source is None:
+                        continue
+                    if row["rg_start"] >= 0 and isinstance(source, ParquetFileSource):
+                        source = ParquetFileSource(
+                            source.blob, row_groups=(int(row["rg_start"]), int(row["rg_end"]))
+                        )
+                    for batch in source.batches(None):
+                        found, counts = scan_unit(
+                            scanner, batch, source=source.name, record_offset=records
+                        )
+                        records += batch.num_rows
+                        yield _findings_out(unit, seq, found)
+                        seq += 1
+                        if counts:
+                            yield _payload_out(unit, seq, "rows", counts)
+                            seq += 1
+                    problems.extend(problems_of(source))
+                except InputError as exc:
+                    problems.append(exc)
+                except Exception as exc:
+                    problems.append(
+                        InputError("source.parse_failed", source=path, reason=first_line(exc))
+                    )
+                for problem in problems:
+                    yield _payload_out(
+                        unit, seq, "problem", {"key": problem.key, "params": problem.params}
+                    )
+                    seq += 1
+                yield _payload_out(unit, seq, "records", records)
+
+    return run
+
+
+def _findings_out(unit: int, seq: int, found: pa.RecordBatch) -> pa.RecordBatch:
+    n = found.num_rows
+    columns = [
+        pa.array([unit] * n, pa.int64()),
+        pa.array([seq] * n, pa.int64()),
+        pa.array(["finding"] * n, pa.string()),
+        *found.columns,
+        pa.nulls(n, pa.string()),
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=OUT_SCHEMA)
+
+
+def _payload_out(unit: int, seq: int, kind: str, payload: object) -> pa.RecordBatch:
+    row: dict[str, Any] = {f.name: None for f in OUT_SCHEMA}
+    row.update(unit=unit, seq=seq, kind=kind, payload=json.dumps(payload, default=str))
+    return pa.RecordBatch.from_pylist([row], schema=OUT_SCHEMA)
+
+
+def _session(master: str | None) -> Any:
+    try:
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise UsageError("engine.spark_missing") from exc
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.appName("senim-scan")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    chosen = master or os.environ.get("SPARK_MASTER")
+    if chosen is None and not SparkConf().contains("spark.master"):  # not under spark-submit
+        chosen = "local[*]"
+    if chosen is not None:
+        builder = builder.master(chosen)
+        if chosen.startswith("local"):  # a local master talks to itself over loopback only
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            builder = builder.config("spark.driver.host", "127.0.0.1").config(
+                "spark.driver.bindAddress", "127.0.0.1"
+            )
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # no Java, bad master URL ...
+        raise InputError("engine.spark_failed", reason=first_line(exc)) from exc
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def scan_paths_spark(
+    paths: Sequence[str | Path],
+    *,
+    scanner: Scanner | None = None,
+    master: str | None = None,
+    spark: Any = None,
+) -> StreamedScanReport:
+    """Scan files, folders, URIs and ``table:`` inputs on Spark; same report as locally."""
+    from senim.sources._sql import is_database_url
+
+    texts = [str(p) for p in paths]
+    if any(is_database_url(t) for t in texts):
+        raise UsageError("engine.spark_inputs")
+    scanner = scanner or Scanner()
+    session = spark if spark is not None else _session(master)
+    report = StreamedScanReport()
+    import time
+
+    started = time.perf_counter()
+    units = _units(report, session, texts)
+    results: dict[int, SourceResult] = {}
+    for unit, source in units:
+        if unit.rg_start > 0:
+            continue
+        result = SourceResult(
+            name=source.name, kind=source.kind, format=source.format, size=source.size
+        )
+        report.sources.append(result)
+        results[unit.unit] = result
+    owner = {}
+    current = -1
+    for unit, _ in units:
+        if unit.rg_start <= 0:
+            current = unit.unit
+        owner[unit.unit] = current
+    sink = FindingsSink()
+    if units:
+        with warnings.catch_warnings():
+            # pyspark 4.x warns about pandas 3 even though this path never touches pandas
+            warnings.filterwarnings("ignore", "PySpark does not yet", FutureWarning)
+            table = _run(session, units, scanner)
+        order = sorted(
+            range(table.num_rows), key=lambda i: (table["unit"][i].as_py(), table["seq"][i].as_py())
+        )
+        table = table.take(pa.array(order, pa.int64()))
+        rows_by_kind = table.column("kind").to_pylist()
+        finding_rows = [i for i, k in enumerate(rows_by_kind) if k == "finding"]
+        findings = table.take(pa.array(finding_rows, pa.int64())).select(FINDINGS_SCHEMA.names)
+        findings = findings.cast(FINDINGS_SCHEMA)
+        unit_of_finding = table.column("unit").take(pa.array(finding_rows, pa.int64())).to_pylist()
+        for batch in findings.to_batches(max_chunksize=65_536):
+            sink.add(batch, [])
+        per_unit: dict[int, int] = {}
+        for u in unit_of_finding:
+            per_unit[owner[u]] = per_unit.get(owner[u], 0) + 1
+        for u, n in per_unit.items():
+            results[u].findings += n
+        for i, kind in enumerate(rows_by_kind):
+            if kind == "finding":
+                continue
+            unit_id = owner[table["unit"][i].as_py()]
+            payload = json.loads(table["payload"][i].as_py())
+            result = results[unit_id]
+            if kind == "rows":
+                sink.add(_empty(), [(str(a), str(b), int(c)) for a, b, c in payload])
+            elif kind == "records":
+                result.records += int(payload)
+            elif kind == "problem":
+                problem = InputError(payload["key"], **payload["params"])
+                report.problems.append(problem)
+                result.problem = result.problem or problem
+        for result in results.values():
+            if result.problem is not None:
+                result.status = "partial" if result.records else "failed"
+    report.findings = sink.table()
+    report.columns = sink.columns(scanner)
+    report.counts = dict(sink.counts)
+    report.duration_s = time.perf_counter() - started
+    return report
+
+
+def _empty() -> pa.RecordBatch:
+    return pa.RecordBatch.from_pylist([], schema=FINDINGS_SCHEMA)
+
+
+def _run(session: Any, units: list[tuple[_Unit, Source]], scanner: Scanner) -> pa.Table:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    rows = [
+        {"unit": u.unit, "path": u.path, "rg_start": u.rg_start, "rg_end": u.rg_end}
+        for u, _ in units
+    ]
+    frame = session.createDataFrame(rows, schema=from_arrow_schema(_UNIT_SCHEMA))
+    frame = frame.repartition(len(units), "unit")
+    out = frame.mapInArrow(_scan_units(pickle.dumps(scanner)), from_arrow_schema(OUT_SCHEMA))
+    try:
+        result: pa.Table = out.toArrow()
+    except Exception as exc:
+        raise InputError("engine.spark_failed", reason=first_line(exc)) from exc
+    return result
