@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -58,7 +59,41 @@ class _Hit:
     end: int
     score: float
     detector: Detector
-    explanation: Explanation
+    pattern: str
+    base: float
+    adjustments: tuple[tuple[str, float, str], ...]
+
+    @property
+    def explanation(self) -> Explanation:
+        return Explanation(
+            detector=self.detector.name,
+            version=self.detector.version,
+            pattern=self.pattern,
+            base_score=self.base,
+            adjustments=tuple(Adjustment(*a) for a in self.adjustments),
+        )
+
+    def explanation_json(self) -> str:
+        return _explanation_json(
+            self.detector.name, self.detector.version, self.pattern, self.base, self.adjustments
+        )
+
+
+@lru_cache(maxsize=8192)
+def _explanation_json(
+    detector: str,
+    version: str,
+    pattern: str,
+    base: float,
+    adjustments: tuple[tuple[str, float, str], ...],
+) -> str:
+    return Explanation(
+        detector=detector,
+        version=version,
+        pattern=pattern,
+        base_score=base,
+        adjustments=tuple(Adjustment(*a) for a in adjustments),
+    ).to_json()
 
 
 @dataclass(slots=True)
@@ -323,9 +358,9 @@ class Scanner:
     ) -> _Hit | None:
         """Validation, negative and positive context, threshold: the one scoring rule."""
         score = base
-        adjustments: list[Adjustment] = []
+        adjustments: list[tuple[str, float, str]] = []
         if verdict is True and det.validated_score > score:
-            adjustments.append(Adjustment("validated", round(det.validated_score - score, 4)))
+            adjustments.append(("validated", round(det.validated_score - score, 4), ""))
             score = det.validated_score
         window: tuple[str, str] | None = None
         if det.negative_matcher:
@@ -341,20 +376,13 @@ class Scanner:
             where = "text"
         if term is not None:
             boost = min(1.0, score + CONTEXT_BOOST) - score
-            adjustments.append(Adjustment("context", round(boost, 4), f"{where}:{term}"))
+            adjustments.append(("context", round(boost, 4), f"{where}:{term}"))
             score += boost
         elif det.context_required:
             return None
         if score < self.min_score:
             return None
-        explanation = Explanation(
-            detector=det.name,
-            version=det.version,
-            pattern=pattern,
-            base_score=base,
-            adjustments=tuple(adjustments),
-        )
-        return _Hit(start, end, score, det, explanation)
+        return _Hit(start, end, score, det, pattern, base, tuple(adjustments))
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
         """The per-string path (``scan_text``): same candidates and the same scoring rule."""
@@ -424,7 +452,7 @@ class _Columns:
         c["detector"].append(hit.detector.name)
         c["preview"].append(mask_preview(value))
         c["digest"].append(scanner.hasher.digest(hit.detector.entity, value))
-        c["explanation"].append(hit.explanation.to_json())
+        c["explanation"].append(hit.explanation_json())
         c["key"].append(None)  # set by senim.engine for database rows
 
     def batch(self) -> pa.RecordBatch:
@@ -473,14 +501,15 @@ def _concat(parts: list[pa.RecordBatch]) -> pa.RecordBatch:
 _SENTENCE_END = re.compile(r"[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n")
 
 
+_LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n)")
+
+
 def _window(text: str, start: int, end: int) -> tuple[str, str]:
     """Text around a candidate within its sentence: up to 60 characters before, 40 after."""
     before = text[max(0, start - _CHARS_BEFORE) : start]
-    if any(mark in before for mark in ("\n", ". ", "! ", "? ", "; ", "… ")):
-        last_end = 0
-        for boundary in _SENTENCE_END.finditer(before):
-            last_end = boundary.end()
-        before = before[last_end:]
+    cut = _LAST_SENTENCE_END.match(before)
+    if cut is not None:
+        before = before[cut.end() :]
     after = text[end : end + _CHARS_AFTER]
     stop = _SENTENCE_END.search(after)
     if stop is not None:

@@ -9,7 +9,7 @@ candidate through the full library. Everything else goes through ``phonenumbers`
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
@@ -51,16 +51,25 @@ def parse(value: str) -> phonenumbers.PhoneNumber | None:
 
 
 def region(value: str) -> str | None:
-    """Region code (``KZ``, ``RU``, ``DE`` ...) of a valid number, else ``None``."""
+    """Region code (``KZ``, ``RU``, ``DE`` ...) of a valid number, else ``None``.
+
+    KZ_PHONE and PHONE both ask about the same candidates, so answers are cached by the
+    number's canonical form: ``+`` (when written) and the digits.
+    """
     text = value.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
-    in_zone7 = (text.startswith("+") and digits[:1] == "7" and len(digits) == 11) or (
-        not text.startswith("+") and len(digits) == 11 and digits[0] in "78"
-    )
+    return _region(("+" if text.startswith("+") else "") + digits)
+
+
+@lru_cache(maxsize=65_536)
+def _region(canonical: str) -> str | None:
+    digits = canonical.lstrip("+")
+    international = canonical.startswith("+")
+    in_zone7 = len(digits) == 11 and (digits[0] == "7" if international else digits[0] in "78")
     kz = _kz_national()
     if in_zone7 and kz is not None and kz.fullmatch(digits[1:]):
         return "KZ"
-    number = parse(value)
+    number = parse(canonical)
     if number is None or not phonenumbers.is_valid_number(number):
         return None
     code: str | None = phonenumbers.region_code_for_number(number)
