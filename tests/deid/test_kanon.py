@@ -125,3 +125,41 @@ def test_cli_k_anonymity_with_report(tmp_path: Path) -> None:
     assert len(out) == 600
     html = (tmp_path / "r.html").read_text("utf-8")
     assert "Prosecutor risk, highest" in html
+
+
+def test_user_tree_hierarchy_and_policy_section(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from senim.cli import app
+
+    src = tmp_path / "in.jsonl"
+    jobs = ["nurse"] * 6 + ["surgeon"] * 6 + ["teacher"] * 12
+    src.write_text(
+        "".join(f'{{"job": "{j}", "iin": "900101300007", "n": {i}}}\n' for i, j in enumerate(jobs)),
+        "utf-8",
+    )
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "anonymity:\n  quasi_identifiers: [job]\n  k: 10\n  max_suppression: 0\n"
+        "  hierarchies:\n    job: {health: [nurse, surgeon], education: [teacher]}\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["deid", str(src), "--out", str(tmp_path / "out.jsonl"), "--policy", str(policy)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [
+        __import__("json").loads(x)
+        for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [r["n"] for r in rows] == list(range(24))
+    assert {r["job"] for r in rows[:12]} == {"health"}
+    assert {r["job"] for r in rows[12:]} == {"teacher"}
+    assert {r["iin"] for r in rows} == {"<KZ_IIN>"}  # the other columns are de-identified too
+
+
+def test_bad_hierarchy_kind_is_rejected() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        AnonymityConfig(quasi_identifiers=["a"], hierarchies={"a": "postcode"})  # type: ignore[dict-item]

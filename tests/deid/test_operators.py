@@ -204,3 +204,12 @@ def test_siv_is_deterministic_gcm_is_not() -> None:
     assert siv.apply("x@y.kz", "EMAIL", CTX_A) == siv.apply("x@y.kz", "EMAIL", CTX_A)
     assert gcm.apply("x@y.kz", "EMAIL", CTX_A) != gcm.apply("x@y.kz", "EMAIL", CTX_A)
     assert siv.apply("x@y.kz", "EMAIL", CTX_A) != siv.apply("x@y.kz", "EMAIL", CTX_B)
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"), [("Нұрсұлтан Әбішұлы", "ұлы"), ("Айгерім Нұрланқызы", "қызы")]
+)
+def test_kazakh_patronymic_surrogate_keeps_its_form(name: str, suffix: str) -> None:
+    fake = Surrogate().apply(name, "PERSON", CTX_A)
+    assert fake.split()[1].endswith(suffix)
+    assert fake != name

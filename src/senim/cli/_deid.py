@@ -114,8 +114,8 @@ def deid(
             assert keys is not None
             vault = Vault(store=Store.open(store), keys=keys)
         deidentifier = Deidentifier(policy=policy, keys=keys, vault=vault)
+        config = policy.anonymity
         if quasi_identifiers:
-            from senim.deid._anonymity import anonymise_file, render_report
             from senim.deid._kanon import AnonymityConfig
 
             config = AnonymityConfig(
@@ -124,7 +124,11 @@ def deid(
                 l_diversity={c: int(v) for c, v in _pairs(l_diversity)},
                 t_closeness={c: float(v) for c, v in _pairs(t_closeness)},
                 max_suppression=max_suppression,
+                hierarchies=config.hierarchies if config is not None else {},
             )
+        if config is not None:
+            from senim.deid._anonymity import anonymise_file, render_report
+
             anon = anonymise_file(input_path, Path(out), config=config, deidentifier=deidentifier)
             if report is not None:
                 html = report.lower().endswith((".html", ".htm"))

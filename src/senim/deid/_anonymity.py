@@ -37,6 +37,8 @@ def anonymise_file(
         update={"columns": {**policy.columns, **{c: Keep() for c in keep}}}
     )
     try:
+        if fmt in ("json", "jsonl"):
+            return _anonymise_json(src, dst, fmt, config, deidentifier, sorted(keep))
         batches = [_flat(b) for b in open_file(src).batches()]
         cleaned = [deidentifier.table_batch(b) for b in batches]
     finally:
@@ -48,15 +50,61 @@ def anonymise_file(
     if fmt == "csv":
         out = out.cast(pa.schema([pa.field(n, pa.string()) for n in out.column_names]))
         pacsv.write_csv(out, dst, write_options=pacsv.WriteOptions(delimiter=_delimiter(src)))
-    elif fmt == "parquet":
-        pq.write_table(out, dst)
     else:
-        rows = out.to_pylist()
-        with open(dst, "w", encoding="utf-8") as fh:
-            if fmt == "json":
-                json.dump(rows, fh, ensure_ascii=False, indent=2)
-            else:
-                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        pq.write_table(out, dst)
+    return result
+
+
+def _get(record: Any, path: str) -> Any:
+    node = record
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return None if isinstance(node, dict | list) else node
+
+
+def _set(record: Any, path: str, value: str) -> None:
+    *parents, last = path.split(".")
+    node = record
+    for part in parents:
+        node = node.setdefault(part, {}) if isinstance(node, dict) else {}
+    if isinstance(node, dict):
+        node[last] = value
+
+
+def _column(values: list[Any]) -> pa.Array:
+    """An Arrow column of JSON leaves; mixed types are read as text."""
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _anonymise_json(
+    src: Path,
+    dst: Path,
+    fmt: str,
+    config: AnonymityConfig,
+    deidentifier: Deidentifier,
+    columns: list[str],
+) -> AnonymityResult:
+    """JSON/JSONL: de-identify leaves in place (types kept), then generalise the QI leaves."""
+    from senim.deid._files import _deid_records, _load_json_records
+
+    records, layout = _load_json_records(src, fmt)
+    cleaned = _deid_records(records, deidentifier)
+    table = pa.table({c: _column([_get(r, c) for r in cleaned]) for c in columns})
+    result = anonymise_table(table, config)
+    for q in config.quasi_identifiers:
+        for record, label in zip(cleaned, result.table.column(q).to_pylist(), strict=True):
+            _set(record, q, label)
+    with open(dst, "w", encoding="utf-8") as fh:
+        if fmt == "json":
+            json.dump(cleaned if layout == "list" else cleaned[0], fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+        else:
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in cleaned)
     return result
 
 

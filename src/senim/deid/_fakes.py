@@ -304,6 +304,14 @@ def fake_person(value: str, rng: random.Random, keep: frozenset[str]) -> str | N
         if len(tok) <= 2 and tok.isupper():  # an initial: another initial of the same script
             out.append(_char_like(tok[0], rng) + tok[1:])
             continue
+        if role == "patronymics" and not lists[role].get(gender):
+            # Kazakh patronymics: a father's (male) given name + ұлы (son) / қызы (daughter)
+            father = rng.choice(lists["given"]["male"])
+            suffix = "ұлы" if gender == "male" else "қызы"
+            if lang == "en":
+                suffix = "uly" if gender == "male" else "kyzy"
+            out.append(_case_like(tok, father + suffix))
+            continue
         pool = lists[role].get(gender) or lists[role].get("any") or lists["given"][gender]
         choice = tok
         for _ in range(5):

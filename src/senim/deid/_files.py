@@ -234,6 +234,40 @@ def _deid_records(records: list[Any], deid: Deidentifier) -> list[Any]:
     return [box[0] for box in boxes]
 
 
+def _load_json_records(src: Path, fmt: str) -> tuple[list[Any], str]:
+    """All records of a JSON/JSONL file (blank lines skipped; a bad line is an error)."""
+    try:
+        text = src.read_text("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "source.decode_failed", source=str(src), encoding="utf-8", reason=exc.reason
+        ) from exc
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                "source.bad_json",
+                source=str(src),
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            ) from exc
+        return (data, "list") if isinstance(data, list) else ([data], "one")
+    records, bad = [], []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            bad.append(lineno)
+    if bad:
+        shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
+        raise InputError("source.bad_json_lines", source=str(src), count=len(bad), lines=shown)
+    return records, "lines"
+
+
 def _jsonl(src: Path, dst: Path, deid: Deidentifier, progress: Callable[[int], None] | None) -> int:
     count = 0
     bad: list[int] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +51,9 @@ class AnonymityConfig(BaseModel):
     l_diversity: dict[str, int] = Field(default_factory=dict)
     t_closeness: dict[str, float] = Field(default_factory=dict)
     max_suppression: float = Field(default=0.05, ge=0.0, le=0.5)
-    hierarchies: dict[str, Any] = Field(default_factory=dict)
+    hierarchies: dict[str, Literal["numeric", "date", "region", "flat"] | dict[str, Any]] = Field(
+        default_factory=dict
+    )
     """Per column: ``numeric``, ``date``, ``region``, ``flat``, or a tree mapping."""
 
 

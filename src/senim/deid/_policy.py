@@ -13,6 +13,11 @@ A policy is YAML, validated with pydantic (unknown keys and bad parameters are e
       iin: {operator: pseudonym, entity: KZ_IIN}   # the whole cell
       comment: scan                # find personal data inside the text (the default)
       branch: keep                 # leave the column as it is
+    anonymity:                     # tables: k-anonymise these columns (optional)
+      quasi_identifiers: [age, city, sex]
+      k: 10
+      l_diversity: {diagnosis: 2}
+      hierarchies: {city: region, sex: flat}
 
 Keys are never part of a policy: they come from a key file or the environment.
 ``senim deid --plan-only`` writes the policy it would apply, plus a ``discovered`` section
@@ -27,6 +32,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from senim.deid._kanon import AnonymityConfig
 from senim.deid.operators import BaseOperator, Keep, OperatorRule, Tag
 from senim.errors import ConfigError, InputError
 
@@ -48,6 +54,8 @@ class Policy(BaseModel):
     entities: dict[str, OperatorRule] = Field(default_factory=dict)
     columns: dict[str, ColumnRule] = Field(default_factory=dict)
     discovered: dict[str, dict[str, int]] = Field(default_factory=dict)
+    anonymity: AnonymityConfig | None = None
+    """k-anonymity of a table's quasi-identifiers (CLI options override it)."""
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -157,6 +165,8 @@ def dump_policy(policy: Policy) -> str:
         "entities": {k: rule(v) for k, v in sorted(policy.entities.items())},
         "columns": {k: (v if isinstance(v, str) else rule(v)) for k, v in policy.columns.items()},
     }
+    if policy.anonymity is not None:
+        out["anonymity"] = policy.anonymity.model_dump(mode="json", exclude_defaults=True)
     if policy.discovered:
         out["discovered"] = policy.discovered
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)
