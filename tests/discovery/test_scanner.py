@@ -158,3 +158,28 @@ def test_column_name_can_rule_a_detector_out(scanner: Scanner) -> None:
     batch = pa.RecordBatch.from_pydict({"version": ["2.4.1.17"], "client_ip": ["10.2.4.17"]})
     found = {(f.column, f.entity) for f in findings_from_batch(scanner.scan_batch(batch))}
     assert found == {("client_ip", "IP_ADDRESS")}
+
+
+FRAGMENTS = [
+    "Иванов Сергей Петрович", "Қасымов Нұрсұлтан Әбішұлы", "Aigerim Bekova", "ИИН", "ЖСН",
+    "900101300007", "061211600012", "940140000385", "123456789012", "тел.", "+7 701 123 45 67",
+    "8(705)2345678", "email", "a.b@mail.kz", "ул. Абая, д. 10, кв. 5", "Абай даңғылы, 10-үй",
+    "4111 1111 1111 1111", "заказ", "IP", "10.0.0.1", "2001:db8::1", "version", "1.2.3.4",
+    "паспорт", "N12345678", "родился", "12.03.1985", "KZ86125KZT5004100100", ".", ",", "\n",
+    "клиент", "Алматы", "и", "the", "Dear", "John Smith", "госномер", "123 ABC 02",
+]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join), max_size=6))
+def test_text_and_batch_paths_agree(texts: list[str]) -> None:
+    """scan_text (per string) and scan_batch (vectorised) apply one rule and find the same."""
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    batch = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"c": texts})))
+    by_row: dict[int, list[tuple[int, int, str, float]]] = {}
+    for f in batch:
+        assert f.record is not None
+        by_row.setdefault(f.record, []).append((f.start, f.end, f.entity, f.score))
+    for i, text in enumerate(texts):
+        single = [(f.start, f.end, f.entity, f.score) for f in scanner.scan_text(text, column="c")]
+        assert sorted(single) == sorted(by_row.get(i, []))
