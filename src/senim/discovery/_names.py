@@ -9,6 +9,7 @@ plus ``data/names_kk_extra.txt``. Every Cyrillic name also gets its Latin transl
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -33,15 +34,18 @@ _TRANSLIT_KZ2021 = {
 _TRANSLIT_COMMON = {**_TRANSLIT_PASSPORT, "й": "y", "ю": "yu", "я": "ya", "е": "e", "ы": "y"}
 
 
+_TABLES = tuple(
+    str.maketrans(table) for table in (_TRANSLIT_PASSPORT, _TRANSLIT_KZ2021, _TRANSLIT_COMMON)
+)
+_CYRILLIC = re.compile("[а-яёәғқңөұүһі]")
+
+
 def transliterations(name: str) -> set[str]:
     """Latin spellings of a Cyrillic name (lower case); empty for a Latin name."""
     low = name.casefold()
-    if not any("а" <= ch <= "я" or ch in "әғқңөұүһіё" for ch in low):
+    if not _CYRILLIC.search(low):
         return set()
-    out = set()
-    for table in (_TRANSLIT_PASSPORT, _TRANSLIT_KZ2021, _TRANSLIT_COMMON):
-        out.add("".join(table.get(ch, ch) for ch in low))
-    return out
+    return {low.translate(table) for table in _TABLES}
 
 
 @dataclass(frozen=True, slots=True)
