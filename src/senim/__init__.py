@@ -50,15 +50,38 @@ _LAZY: dict[str, str] = {
     "load_pack": "senim.risk",
     "load_packs": "senim.risk",
     "run_golden": "senim.risk",
+    # deid: de-identification, vault, k-anonymity, differential privacy
+    "AnonymityConfig": "senim.deid",
+    "DPQuery": "senim.deid",
+    "DPSession": "senim.deid",
+    "DeidKeys": "senim.deid",
+    "DeidPolicy": "senim.deid:Policy",
+    "Deidentifier": "senim.deid",
+    "Vault": "senim.deid",
+    "anonymise_file": "senim.deid",
+    "anonymise_table": "senim.deid",
+    "deidentify_file": "senim.deid",
+    "dump_policy": "senim.deid",
+    "generate_key_file": "senim.deid",
+    "load_deid_policy": "senim.deid:load_policy",
+    "load_keys": "senim.deid",
+    "parse_deid_policy": "senim.deid:parse_policy",
+    "plan_file": "senim.deid",
     # storage
     "Store": "senim.store",
 }
 
 __all__ = [
+    "AnonymityConfig",
     "CardInvalid",
     "CheckFailed",
     "ColumnSummary",
     "ConfigError",
+    "DPQuery",
+    "DPSession",
+    "DeidKeys",
+    "DeidPolicy",
+    "Deidentifier",
     "Detector",
     "DetectorRegistry",
     "EntityShare",
@@ -77,12 +100,22 @@ __all__ = [
     "Store",
     "SystemCard",
     "UsageError",
+    "Vault",
     "__version__",
+    "anonymise_file",
+    "anonymise_table",
     "assess",
     "classify",
+    "deidentify_file",
+    "dump_policy",
+    "generate_key_file",
     "load_card",
+    "load_deid_policy",
+    "load_keys",
     "load_pack",
     "load_packs",
+    "parse_deid_policy",
+    "plan_file",
     "run_golden",
     "scan_paths",
     "scan_table",
@@ -91,10 +124,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'senim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, _, attr = target.partition(":")
+    value = getattr(importlib.import_module(module), attr or name)
     globals()[name] = value
     return value
 
@@ -104,6 +138,24 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from senim.deid import (
+        AnonymityConfig,
+        Deidentifier,
+        DeidKeys,
+        DPQuery,
+        DPSession,
+        Vault,
+        anonymise_file,
+        anonymise_table,
+        deidentify_file,
+        dump_policy,
+        generate_key_file,
+        load_keys,
+        plan_file,
+    )
+    from senim.deid import Policy as DeidPolicy
+    from senim.deid import load_policy as load_deid_policy
+    from senim.deid import parse_policy as parse_deid_policy
     from senim.discovery import (
         Detector,
         DetectorRegistry,
