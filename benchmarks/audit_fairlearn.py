@@ -159,7 +159,7 @@ def main() -> None:
             str(folder / "senim.json"),
         ]
         theirs_cmd = [sys.executable, str(script), str(data), str(folder / "fairlearn.json")]
-        ours = [timed(ours_cmd) for _ in range(args.repeat)]
+        ours = [timed(ours_cmd) for _ in range(max(5, args.repeat))]
         theirs = [timed(theirs_cmd) for _ in range(max(1, args.repeat - 1))]
         floor = [timed([sys.executable, "-c", "import senim.cli"]) for _ in range(args.repeat)]
         compared, worst = compare(folder / "senim.json", folder / "fairlearn.json")

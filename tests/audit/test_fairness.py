@@ -425,3 +425,12 @@ def test_example_policy_is_valid_and_applies(decisions: pl.DataFrame) -> None:
     assert crit["approval_gap_to_reference"].status == "fail"
     assert crit["approval_gap_to_reference"].compared_with == {"region": "urban"}
     assert crit["missed_good_borrowers"].metric == "false_negative_rate"
+
+
+@pytest.mark.parametrize("kwargs", [{"confidence": 1.5}, {"min_group_size": 0}])
+def test_invalid_overrides_are_usage_errors(
+    decisions: pl.DataFrame, kwargs: dict[str, float]
+) -> None:
+    with pytest.raises(UsageError) as err:
+        audit_fairness(decisions, prediction="approved", sensitive=["sex"], **kwargs)  # type: ignore[arg-type]
+    assert err.value.key == "audit.error.option_invalid"

@@ -101,6 +101,14 @@ class ModelReport:
 
 def feature_matrix(frame: pl.DataFrame, features: Sequence[str]) -> FloatArray:
     """The features as a float matrix (nulls -> NaN); non-numeric columns are an input error."""
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise InputError(
+            "audit.error.missing_columns",
+            path="data",
+            columns=", ".join(missing),
+            available=", ".join(frame.columns),
+        )
     bad = [
         f for f in features if not (frame.schema[f].is_numeric() or frame.schema[f] == pl.Boolean)
     ]

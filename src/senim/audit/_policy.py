@@ -24,7 +24,7 @@ from pydantic import (
 
 from senim.audit._metrics import METRIC_NAMES
 from senim.audit._stats import Correction
-from senim.errors import ConfigError, InputError
+from senim.errors import ConfigError, InputError, UsageError
 
 Statistic = Literal[
     "max_difference",
@@ -123,7 +123,16 @@ class Policy(_Model):
             update["min_group_size"] = min_group_size
         if confidence is not None:
             update["confidence"] = confidence
-        return self.model_copy(update=update) if update else self
+        if not update:
+            return self
+        try:
+            return Policy.model_validate({**self.model_dump(), **update})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise UsageError(
+                "audit.error.option_invalid", option=where, reason=first["msg"]
+            ) from exc
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
