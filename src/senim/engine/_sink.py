@@ -25,7 +25,7 @@ from senim.engine._batch import RowCount
 
 __all__ = ["SPILL_ROWS", "FindingsSink", "StreamedScanReport"]
 
-SPILL_ROWS = 250_000
+SPILL_ROWS = 50_000
 
 
 @dataclass(slots=True, kw_only=True)

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -188,6 +189,10 @@ class _NoClose:
         return iter(self._inner)
 
 
+class StreamError(OSError):
+    """A compressed stream is damaged or truncated (raised as ``OSError`` for readers)."""
+
+
 class LimitedReader:
     """A read-only stream that fails once more than ``limit`` bytes come out (zip bombs)."""
 
@@ -200,7 +205,10 @@ class LimitedReader:
 
     def read(self, n: int = -1) -> bytes:
         want = self._limit - self.count + 1 if n is None or n < 0 else n
-        data: bytes = self._inner.read(want)
+        try:
+            data: bytes = self._inner.read(want)
+        except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise StreamError(str(exc) or type(exc).__name__) from exc
         self.count += len(data)
         if self.count > self._limit:
             raise InputError("source.archive_limit", source=self._name, limit=_mib(self._limit))
@@ -222,6 +230,13 @@ class LimitedReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def read_error(source: str, exc: OSError) -> InputError:
+    """``source.parse_failed`` for a damaged compressed stream, else ``source.read_failed``."""
+    text = str(exc).strip() if isinstance(exc, StreamError) else (exc.strerror or str(exc))
+    key = "source.parse_failed" if isinstance(exc, StreamError) else "source.read_failed"
+    return InputError(key, source=source, reason=(text or type(exc).__name__).splitlines()[0])
 
 
 def _mib(n: int) -> str:

@@ -18,13 +18,13 @@ import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, first_line, table_batch, unique_names
-from senim.sources._blob import Blob, as_blob
+from senim.sources._blob import Blob, as_blob, read_error
 from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
 
 __all__ = ["CsvFileSource"]
 
 MAX_FIELD = 16 << 20
-ROWS_PER_BATCH = 16_384
+ROWS_PER_BATCH = 8192
 CHARS_PER_BATCH = 8 << 20
 DELIMITERS = ",;\t|"
 
@@ -56,8 +56,11 @@ class CsvFileSource:
         return self.blob.fingerprint()
 
     def _sample(self) -> bytes:
-        with self.blob.open() as fh:
-            return fh.read(SAMPLE_BYTES)
+        try:
+            with self.blob.open() as fh:
+                return fh.read(SAMPLE_BYTES)
+        except OSError as exc:
+            raise read_error(self.name, exc) from exc
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         sample = self._sample()
@@ -117,9 +120,7 @@ class CsvFileSource:
                         )
                     )
             except OSError as exc:
-                raise InputError(
-                    "source.read_failed", source=self.name, reason=first_line(exc)
-                ) from exc
+                raise read_error(self.name, exc) from exc
             if rows and names is not None:
                 yield _to_batch(names, rows, records, self.part)
             if progress is not None:

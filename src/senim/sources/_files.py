@@ -21,7 +21,7 @@ import pyarrow as pa
 from senim.errors import InputError
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from senim.sources._base import Progress, Source, first_line
-from senim.sources._blob import SPOOL_MEMORY, Blob, FileBlob, GzipBlob, SpooledBlob
+from senim.sources._blob import SPOOL_MEMORY, Blob, FileBlob, GzipBlob, SpooledBlob, read_error
 from senim.sources._csv import CsvFileSource
 from senim.sources._decode import looks_binary, sniff_magic
 from senim.sources._json import JsonFileSource, JsonLinesSource
@@ -101,8 +101,7 @@ def open_blob(
     """
     filename = blob.filename
     suffix = _suffix(filename)
-    with blob.open() as fh:
-        head = fh.read(8192)
+    head = _head(blob)
     magic = sniff_magic(head)
     if suffix == ".gz":
         if magic != "gzip":
@@ -141,13 +140,28 @@ class _Owning:
             self._spooled.spool.close()
 
 
+def _head(blob: Blob) -> bytes:
+    try:
+        with blob.open() as fh:
+            return bytes(fh.read(8192))
+    except OSError as exc:
+        raise read_error(blob.name, exc) from exc
+
+
 def _spool(blob: Blob, limits: ArchiveLimits) -> SpooledBlob:
     import shutil
     import tempfile
 
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
-    with blob.open() as src:
-        shutil.copyfileobj(src, spool, 1 << 20)
+    try:
+        with blob.open() as src:
+            shutil.copyfileobj(src, spool, 1 << 20)
+    except OSError as exc:
+        spool.close()
+        raise InputError("source.parse_failed", source=blob.name, reason=first_line(exc)) from exc
+    except InputError:
+        spool.close()
+        raise
     return SpooledBlob(
         blob.name, blob.filename, spool, spool.tell(), blob.depth, blob.fingerprint()
     )
@@ -157,8 +171,7 @@ def _by_name_or_content(
     blob: Blob, suffix: str, in_folder: bool, limits: ArchiveLimits, head: bytes | None = None
 ) -> Source | None:
     if head is None:
-        with blob.open() as fh:
-            head = fh.read(8192)
+        head = _head(blob)
     magic = sniff_magic(head)
     factory = SUFFIXES.get(suffix)
     if factory is not None:
@@ -262,7 +275,7 @@ def _one(
         yield exc
         return
     except OSError as exc:
-        yield InputError("source.read_failed", source=str(path), reason=first_line(exc))
+        yield read_error(str(path), exc)
         return
     except Exception as exc:  # an unexpected reader failure never stops the other paths
         if os.environ.get("SENIM_DEBUG", "") not in ("", "0"):

@@ -10,8 +10,8 @@ from typing import Any
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind, first_line
-from senim.sources._blob import Blob, as_blob
+from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind
+from senim.sources._blob import Blob, as_blob, read_error
 from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
 
 __all__ = ["JsonFileSource", "JsonLinesSource", "flatten"]
@@ -67,8 +67,11 @@ def rows_to_batch(
 
 
 def _encoding(blob: Blob, name: str) -> str:
-    with blob.open() as fh:
-        sample = fh.read(SAMPLE_BYTES)
+    try:
+        with blob.open() as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise read_error(name, exc) from exc
     if not sample.strip():
         raise InputError("source.empty", source=name)
     encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
@@ -122,9 +125,7 @@ class JsonLinesSource:
                 if progress is not None:
                     progress(max(0, text.bytes_read - done))
         except OSError as exc:
-            raise InputError(
-                "source.read_failed", source=self.name, reason=first_line(exc)
-            ) from exc
+            raise read_error(self.name, exc) from exc
         if rows:
             yield rows_to_batch(rows, records, self.part)
         if text.stats.bad:
@@ -184,9 +185,7 @@ class JsonFileSource:
                 "source.parse_failed", source=self.name, reason="nested too deeply"
             ) from exc
         except OSError as exc:
-            raise InputError(
-                "source.read_failed", source=self.name, reason=first_line(exc)
-            ) from exc
+            raise read_error(self.name, exc) from exc
         if text.stats.bad:
             self.problems.append(decode_error(self.name, text.stats, encoding))
         if progress is not None:

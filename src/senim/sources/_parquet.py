@@ -14,7 +14,7 @@ from senim.sources._blob import Blob, FileBlob, as_blob
 
 __all__ = ["ParquetFileSource"]
 
-BATCH_ROWS = 65_536
+BATCH_ROWS = 8192
 
 
 class ParquetFileSource:

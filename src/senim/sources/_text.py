@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._base import Progress, SourceKind, first_line, text_batch
-from senim.sources._blob import Blob, as_blob
+from senim.sources._base import Progress, SourceKind, text_batch
+from senim.sources._blob import Blob, as_blob, read_error
 from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
 
 __all__ = ["TextFileSource"]
@@ -76,8 +76,6 @@ class TextFileSource:
                 if progress is not None:
                     progress(max(0, text.bytes_read - done))
         except OSError as exc:
-            raise InputError(
-                "source.read_failed", source=self.name, reason=first_line(exc)
-            ) from exc
+            raise read_error(self.name, exc) from exc
         if text.stats.bad:
             self.problems.append(decode_error(self.name, text.stats, encoding))
