@@ -98,7 +98,7 @@ def test_explanations_find_the_real_drivers(models: dict[str, Path], data: pl.Da
     assert report.importance[0].permutation > 0.05
     assert report.metric == "accuracy"
     assert 0.6 < report.baseline_score < 0.95
-    assert report.shap_note == "tree_shap_unavailable"
+    assert report.contribution_method is None
     pd_income = next(p for p in report.partial_dependence if p.feature == "income")
     assert list(pd_income.average) == sorted(pd_income.average)  # more income, more approvals
     assert len(report.decisions) == 3
@@ -127,12 +127,12 @@ def test_counterfactual_respects_immutable_columns(
 def test_tree_shap_from_lightgbm(models: dict[str, Path], data: pl.DataFrame) -> None:
     model = load_model(models["lightgbm"])
     report = explain_model(model, data, FEATURES, rows=[0, 1])
-    assert report.shap_note is None
-    assert all(item.shap_mean_abs is not None for item in report.importance)
+    assert report.contribution_method == "tree_shap"
+    assert all(item.contribution_mean_abs is not None for item in report.importance)
     contrib = model.contributions(feature_matrix(data, FEATURES)[:5])
     raw = model.estimator.predict(feature_matrix(data, FEATURES)[:5], raw_score=True)
     assert np.allclose(contrib.sum(axis=1), raw)  # SHAP values add up to the model's output
-    assert report.decisions[0].shap is not None
+    assert report.decisions[0].contributions is not None
     assert report.robustness.missing_strategy["income"] == "model"
 
 
@@ -241,3 +241,39 @@ def test_model_loading_errors(tmp_path: Path, name: str, content: bytes, key: st
     assert err.value.key == key
     with pytest.raises(InputError):
         load_model(tmp_path / "absent.onnx")
+
+
+@pytest.mark.parametrize("kind", ["tree", "forest", "extra", "boosting"])
+def test_tree_path_contributions_add_up(data: pl.DataFrame, tmp_path: Path, kind: str) -> None:
+    from sklearn.ensemble import (
+        ExtraTreesClassifier,
+        GradientBoostingClassifier,
+        RandomForestClassifier,
+    )
+    from sklearn.tree import DecisionTreeClassifier
+
+    x = feature_matrix(data, FEATURES)
+    y = data["repaid"].to_numpy()
+    estimator = {
+        "tree": DecisionTreeClassifier(max_depth=5, random_state=0),
+        "forest": RandomForestClassifier(n_estimators=15, max_depth=6, random_state=0),
+        "extra": ExtraTreesClassifier(n_estimators=10, max_depth=6, random_state=0),
+        "boosting": GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0),
+    }[kind].fit(x, y)
+    path = tmp_path / f"{kind}.joblib"
+    joblib.dump(estimator, path)
+    model = load_model(path)
+    assert model.contribution_method == "tree_path"
+    contrib = model.contributions(x[:50])
+    target = (
+        estimator.decision_function(x[:50])
+        if kind == "boosting"
+        else estimator.predict_proba(x[:50])[:, 1]
+    )
+    assert np.allclose(contrib.sum(axis=1), target, atol=1e-9)
+    # The outcome does not depend on age: it gets the smallest share of the credit.
+    mean_abs = np.abs(contrib[:, :3]).mean(axis=0)
+    assert mean_abs[2] < min(mean_abs[0], mean_abs[1])
+    report = explain_model(model, data, FEATURES, rows=[0])
+    assert report.contribution_method == "tree_path"
+    assert report.decisions[0].contributions is not None

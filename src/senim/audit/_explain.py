@@ -35,7 +35,7 @@ class FeatureImportance:
     feature: str
     permutation: float
     permutation_std: float
-    shap_mean_abs: float | None = None
+    contribution_mean_abs: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,7 +67,7 @@ class DecisionExplanation:
     favourable: bool
     reasons: tuple[Reason, ...]
     counterfactual: Counterfactual | None
-    shap: dict[str, float] | None = None
+    contributions: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,7 +96,7 @@ class ModelReport:
     decisions: tuple[DecisionExplanation, ...]
     robustness: Robustness
     seed: int
-    shap_note: str | None = None
+    contribution_method: str | None = None
 
 
 def feature_matrix(frame: pl.DataFrame, features: Sequence[str]) -> FloatArray:
@@ -187,12 +187,9 @@ def explain_model(
     baseline = score(x)
     importance = _permutation(score, x, baseline, repeats, rng)
     shap_means: FloatArray | None = None
-    shap_note = None
-    if model.supports_tree_shap:
+    if model.contribution_method is not None:
         contrib = model.contributions(x)
         shap_means = np.mean(np.abs(contrib[:, : len(features)]), axis=0)
-    else:
-        shap_note = "tree_shap_unavailable"
     imp = tuple(
         sorted(
             (
@@ -200,7 +197,9 @@ def explain_model(
                     feature=f,
                     permutation=float(importance[j, 0]),
                     permutation_std=float(importance[j, 1]),
-                    shap_mean_abs=float(shap_means[j]) if shap_means is not None else None,
+                    contribution_mean_abs=(
+                        float(shap_means[j]) if shap_means is not None else None
+                    ),
                 )
                 for j, f in enumerate(features)
             ),
@@ -251,7 +250,7 @@ def explain_model(
         decisions=decisions,
         robustness=robust,
         seed=seed,
-        shap_note=shap_note,
+        contribution_method=model.contribution_method,
     )
 
 
@@ -338,11 +337,11 @@ def _explain_row(
         if abs(effects[j]) > 1e-9
     )
     ok = bool(_decisions(np.array([p_row]), threshold, favourable)[0])
-    shap = None
-    if model.supports_tree_shap:
+    contributions = None
+    if model.contribution_method is not None:
         contrib = model.contributions(row[None, :])[0]
         sign = 1.0 if favourable == "positive" else -1.0
-        shap = {f: float(sign * contrib[j]) for j, f in enumerate(features)}
+        contributions = {f: float(sign * contrib[j]) for j, f in enumerate(features)}
     counterfactual = None
     if not ok:
         counterfactual = _counterfactual(
@@ -354,7 +353,7 @@ def _explain_row(
         favourable=ok,
         reasons=reasons,
         counterfactual=counterfactual,
-        shap=shap,
+        contributions=contributions,
     )
 
 

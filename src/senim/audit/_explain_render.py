@@ -90,12 +90,16 @@ def render_model_text(report: ModelReport, lang: str | None = None) -> str:
     )
     w(message("audit.explain.importance", code) + "\n")
     for item in report.importance:
-        shap = "" if item.shap_mean_abs is None else f"  SHAP {item.shap_mean_abs:.3f}"
+        shap = (
+            ""
+            if item.contribution_mean_abs is None
+            else f"  {report.contribution_method} {item.contribution_mean_abs:.3f}"
+        )
         w(
             f"  {item.feature:<24} {100 * item.permutation:6.2f} ± {100 * item.permutation_std:.2f}"
             f"{shap}\n"
         )
-    if report.shap_note:
+    if report.contribution_method is None:
         w(message("audit.explain.no_shap", code) + "\n")
     w(
         "\n"

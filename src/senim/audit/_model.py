@@ -21,6 +21,7 @@ import numpy.typing as npt
 from senim.errors import InputError
 
 ModelKind = Literal["sklearn", "lightgbm", "xgboost", "onnx"]
+ContributionMethod = Literal["tree_shap", "tree_path"]
 FloatArray = npt.NDArray[np.float64]
 
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
@@ -53,13 +54,28 @@ class Model:
             ) from exc
 
     @property
-    def supports_tree_shap(self) -> bool:
-        """True when the model library computes exact TreeSHAP contributions itself."""
-        return self.kind in ("lightgbm", "xgboost")
+    def contribution_method(self) -> ContributionMethod | None:
+        """How per-feature contributions are computed for this model, if they can be.
+
+        ``tree_shap``: exact TreeSHAP computed by LightGBM/XGBoost themselves (log-odds units).
+        ``tree_path``: decision-path contributions of scikit-learn trees and forests (probability
+        units) or gradient boosting (log-odds units): each split credits its feature with the
+        change in the node value along the decision's path (Saabas); they add up exactly to
+        the prediction.
+        """
+        if self.kind in ("lightgbm", "xgboost"):
+            return "tree_shap"
+        if self.kind == "sklearn" and _sklearn_trees(self.estimator) is not None:
+            return "tree_path"
+        return None
 
     def contributions(self, features: FloatArray) -> FloatArray:
-        """TreeSHAP contributions (log-odds units), shape ``(rows, features + 1)``; last = bias."""
+        """Per-feature contributions, shape ``(rows, features + 1)``; last column: the bias."""
         x = np.asarray(features, dtype=np.float64)
+        if self.contribution_method == "tree_path":
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*feature names.*", category=UserWarning)
+                return _tree_path(self.estimator, x)
         if self.kind == "lightgbm":
             booster = getattr(self.estimator, "booster_", self.estimator)
             out = booster.predict(x, pred_contrib=True)
@@ -118,6 +134,56 @@ def load_model(path: str | Path) -> Model:
         n_features=int(n_features) if n_features is not None else None,
         feature_names=tuple(str(n) for n in names) if names is not None else None,
     )
+
+
+def _sklearn_trees(estimator: Any) -> tuple[list[Any], float, bool] | None:
+    """``(trees, scale, probability_space)`` for scikit-learn tree models, else None."""
+    name = type(estimator).__name__
+    if name in ("DecisionTreeClassifier", "ExtraTreeClassifier"):
+        return [estimator], 1.0, True
+    if name in ("RandomForestClassifier", "ExtraTreesClassifier"):
+        trees = list(estimator.estimators_)
+        return trees, 1.0 / len(trees), True
+    if name == "GradientBoostingClassifier" and estimator.estimators_.shape[1] == 1:
+        return [row[0] for row in estimator.estimators_], float(estimator.learning_rate), False
+    return None
+
+
+def _tree_path(estimator: Any, x: FloatArray) -> FloatArray:
+    from scipy import sparse
+
+    found = _sklearn_trees(estimator)
+    assert found is not None
+    trees, scale, probability = found
+    n, width = x.shape
+    out = np.zeros((n, width + 1))
+    for tree_model in trees:
+        tree = tree_model.tree_
+        values = np.asarray(tree.value[:, 0, :], dtype=np.float64)
+        if probability:
+            values = values[:, -1] / np.maximum(values.sum(axis=1), 1e-300)
+        else:
+            values = values[:, 0]
+        values = values * scale
+        left, right = tree.children_left, tree.children_right
+        parent = np.full(tree.node_count, -1)
+        internal = np.flatnonzero(left >= 0)
+        parent[left[internal]] = internal
+        parent[right[internal]] = internal
+        nodes = np.flatnonzero(parent >= 0)
+        delta = values[nodes] - values[parent[nodes]]
+        credit = sparse.csr_matrix(
+            (delta, (nodes, tree.feature[parent[nodes]])), shape=(tree.node_count, width)
+        )
+        path = tree_model.decision_path(x.astype(np.float32))
+        out[:, :width] += np.asarray((path @ credit).todense())
+        out[:, width] += values[0]
+    if not probability and n:
+        # Gradient boosting starts from a constant (the prior log-odds): add it to the bias.
+        first = x[:1]
+        trees_sum = sum(float(t.predict(first.astype(np.float32))[0]) for t in trees) * scale
+        out[:, width] += float(estimator.decision_function(first)[0]) - trees_sum
+    return out
 
 
 def _default_name(name: str) -> bool:
