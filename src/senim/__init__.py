@@ -50,6 +50,15 @@ _LAZY: dict[str, str] = {
     "load_pack": "senim.risk",
     "load_packs": "senim.risk",
     "run_golden": "senim.risk",
+    # audit: fairness, explanations, robustness, drift
+    "AuditPolicy": "senim.audit:Policy",
+    "FairnessReport": "senim.audit",
+    "audit_decisions": "senim.audit",
+    "audit_fairness": "senim.audit",
+    "drift_frames": "senim.audit",
+    "explain_model": "senim.audit",
+    "load_audit_policy": "senim.audit:load_policy",
+    "load_model": "senim.audit",
     # deid: de-identification, vault, k-anonymity, differential privacy
     "AnonymityConfig": "senim.deid",
     "DPQuery": "senim.deid",
@@ -73,6 +82,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "AnonymityConfig",
+    "AuditPolicy",
     "CardInvalid",
     "CheckFailed",
     "ColumnSummary",
@@ -86,6 +96,7 @@ __all__ = [
     "DetectorRegistry",
     "EntityShare",
     "Explanation",
+    "FairnessReport",
     "Finding",
     "InputError",
     "KeyedHasher",
@@ -105,13 +116,19 @@ __all__ = [
     "anonymise_file",
     "anonymise_table",
     "assess",
+    "audit_decisions",
+    "audit_fairness",
     "classify",
     "deidentify_file",
+    "drift_frames",
     "dump_policy",
+    "explain_model",
     "generate_key_file",
+    "load_audit_policy",
     "load_card",
     "load_deid_policy",
     "load_keys",
+    "load_model",
     "load_pack",
     "load_packs",
     "parse_deid_policy",
@@ -138,6 +155,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from senim.audit import (
+        FairnessReport,
+        audit_decisions,
+        audit_fairness,
+        drift_frames,
+        explain_model,
+        load_model,
+    )
+    from senim.audit import Policy as AuditPolicy
+    from senim.audit import load_policy as load_audit_policy
     from senim.deid import (
         AnonymityConfig,
         Deidentifier,
