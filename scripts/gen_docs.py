@@ -1,7 +1,7 @@
 """Generate the reference pages that must never drift from the code.
 
-    .venv/bin/python scripts/gen_docs.py          # rewrite docs/cli.md and docs/detectors.md
-    .venv/bin/python scripts/gen_docs.py --check  # exit 1 if they are out of date (tests do this)
+.venv/bin/python scripts/gen_docs.py          # rewrite docs/cli.md and docs/detectors.md
+.venv/bin/python scripts/gen_docs.py --check  # exit 1 if they are out of date (tests do this)
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def cli_reference() -> str:
         "",
     ]
     for path in [[], *_commands(root, [])]:
-        result = runner.invoke(app, [*path, "--help"], terminal_width=100, env={"COLUMNS": "100"})
+        env = {"COLUMNS": "100", "LINES": "50", "TERM": "dumb", "NO_COLOR": "1", "CI": None}
+        result = runner.invoke(app, [*path, "--help"], terminal_width=100, env=env)
         name = " ".join(["senim", *path])
         parts += [f"## `{name}`", "", "```text", result.stdout.rstrip(), "```", ""]
     return "\n".join(parts)
