@@ -13,10 +13,12 @@ pyspark is imported only here, and only for ``--engine spark``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from senim.discovery._model import FINDINGS_SCHEMA
 from senim.discovery._report import SourceResult
@@ -303,7 +306,9 @@ def _session(master: str | None) -> Any:
                 "spark.driver.bindAddress", "127.0.0.1"
             )
     try:
-        session = builder.getOrCreate()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "PySpark does not yet", FutureWarning)
+            session = builder.getOrCreate()
     except Exception as exc:  # no Java, bad master URL ...
         raise InputError("engine.spark_failed", reason=first_line(exc)) from exc
     session.sparkContext.setLogLevel("ERROR")
@@ -316,8 +321,13 @@ def scan_paths_spark(
     scanner: Scanner | None = None,
     master: str | None = None,
     spark: Any = None,
+    output_dir: str | None = None,
 ) -> StreamedScanReport:
-    """Scan files, folders, URIs and ``table:`` inputs on Spark; same report as locally."""
+    """Scan files, folders, URIs and ``table:`` inputs on Spark; same report as locally.
+
+    ``output_dir`` (a path or URI the driver can read, e.g. ``hdfs://tmp/senim``) is where
+    executors write the findings; by default a temporary folder (fine for local masters).
+    """
     from senim.sources._sql import is_database_url
 
     texts = [str(p) for p in paths]
@@ -350,37 +360,15 @@ def scan_paths_spark(
         with warnings.catch_warnings():
             # pyspark 4.x warns about pandas 3 even though this path never touches pandas
             warnings.filterwarnings("ignore", "PySpark does not yet", FutureWarning)
-            table = _run(session, units, scanner)
-        order = sorted(
-            range(table.num_rows), key=lambda i: (table["unit"][i].as_py(), table["seq"][i].as_py())
-        )
-        table = table.take(pa.array(order, pa.int64()))
-        rows_by_kind = table.column("kind").to_pylist()
-        finding_rows = [i for i, k in enumerate(rows_by_kind) if k == "finding"]
-        findings = table.take(pa.array(finding_rows, pa.int64())).select(FINDINGS_SCHEMA.names)
-        findings = findings.cast(FINDINGS_SCHEMA)
-        unit_of_finding = table.column("unit").take(pa.array(finding_rows, pa.int64())).to_pylist()
-        for batch in findings.to_batches(max_chunksize=65_536):
-            sink.add(batch, [])
-        per_unit: dict[int, int] = {}
-        for u in unit_of_finding:
-            per_unit[owner[u]] = per_unit.get(owner[u], 0) + 1
-        for u, n in per_unit.items():
-            results[u].findings += n
-        for i, kind in enumerate(rows_by_kind):
-            if kind == "finding":
-                continue
-            unit_id = owner[table["unit"][i].as_py()]
-            payload = json.loads(table["payload"][i].as_py())
-            result = results[unit_id]
-            if kind == "rows":
-                sink.add(_empty(), [(str(a), str(b), int(c)) for a, b, c in payload])
-            elif kind == "records":
-                result.records += int(payload)
-            elif kind == "problem":
-                problem = InputError(payload["key"], **payload["params"])
-                report.problems.append(problem)
-                result.problem = result.problem or problem
+            with _result_dir(output_dir) as where:
+                fragments = _run(session, units, scanner, where)
+                for unit_ids, fragment in fragments:
+                    for unit_id in unit_ids:
+                        result = results[owner[unit_id]]
+                        for batch in fragment.to_batches(
+                            filter=(pc.field("unit") == unit_id), use_threads=False
+                        ):
+                            _route(batch, result, sink, report)
         for result in results.values():
             if result.problem is not None:
                 result.status = "partial" if result.records else "failed"
@@ -395,7 +383,52 @@ def _empty() -> pa.RecordBatch:
     return pa.RecordBatch.from_pylist([], schema=FINDINGS_SCHEMA)
 
 
-def _run(session: Any, units: list[tuple[_Unit, Source]], scanner: Scanner) -> pa.Table:
+def _route(
+    batch: pa.RecordBatch, result: SourceResult, sink: FindingsSink, report: StreamedScanReport
+) -> None:
+    """One batch of the Spark output: findings into the sink, the rest into the report."""
+    kinds = batch.column("kind")
+    is_finding = pc.equal(kinds, "finding")
+    found = batch.filter(is_finding)
+    if found.num_rows:
+        findings = pa.Table.from_batches([found]).select(FINDINGS_SCHEMA.names)
+        for part in findings.cast(FINDINGS_SCHEMA).to_batches():
+            sink.add(part, [])
+        result.findings += found.num_rows
+    other = batch.filter(pc.invert(is_finding))
+    for kind, payload_text in zip(
+        other.column("kind").to_pylist(), other.column("payload").to_pylist(), strict=True
+    ):
+        payload = json.loads(payload_text)
+        if kind == "rows":
+            sink.add(_empty(), [(str(a), str(b), int(c)) for a, b, c in payload])
+        elif kind == "records":
+            result.records += int(payload)
+        elif kind == "problem":
+            problem = InputError(payload["key"], **payload["params"])
+            report.problems.append(problem)
+            result.problem = result.problem or problem
+
+
+@contextlib.contextmanager
+def _result_dir(output_dir: str | None) -> Iterator[str]:
+    """Where executors write the findings (a temp folder for local masters)."""
+    if output_dir is not None:
+        yield output_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="senim-spark-") as tmp:
+        yield str(Path(tmp) / "findings")
+
+
+def _run(
+    session: Any, units: list[tuple[_Unit, Source]], scanner: Scanner, where: str
+) -> list[tuple[list[int], Any]]:
+    """Run the scan; return the written fragments with the units each holds, in unit order.
+
+    Findings go to Parquet at ``where`` (not through the driver's memory); each unit's rows
+    sit in one file, in the order they were produced.
+    """
+    import pyarrow.dataset as ds
     from pyspark.sql.pandas.types import from_arrow_schema
 
     rows = [
@@ -405,8 +438,23 @@ def _run(session: Any, units: list[tuple[_Unit, Source]], scanner: Scanner) -> p
     frame = session.createDataFrame(rows, schema=from_arrow_schema(_UNIT_SCHEMA))
     frame = frame.repartition(len(units), "unit")
     out = frame.mapInArrow(_scan_units(pickle.dumps(scanner)), from_arrow_schema(OUT_SCHEMA))
+    target = where if _is_uri(where) else Path(where).resolve().as_uri()
     try:
-        result: pa.Table = out.toArrow()
+        out.write.mode("overwrite").parquet(target)
     except Exception as exc:
         raise InputError("engine.spark_failed", reason=first_line(exc)) from exc
-    return result
+    fs, root = _fs(target)
+    dataset = ds.dataset(root, format="parquet", filesystem=fs, schema=OUT_SCHEMA)
+    placed: list[tuple[int, list[int], Any]] = []
+    for fragment in dataset.get_fragments():
+        held = fragment.to_table(columns=["unit"], filter=pc.field("kind") == "records").column(
+            "unit"
+        )
+        ids = sorted(set(held.to_pylist()))
+        if ids:
+            placed.append((ids[0], ids, fragment))
+    placed.sort(key=lambda p: p[0])
+    if len(placed) > 1:  # units spread over files: visit them in unit order
+        by_unit = {u: frag for _, ids, frag in placed for u in ids}
+        return [([u], by_unit[u]) for u in sorted(by_unit)]
+    return [(ids, frag) for _, ids, frag in placed]
