@@ -45,12 +45,17 @@ class _JsonlOut:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
+        self.partial: str | None = None
         self.fh: IO[str]
         if path in (None, "-"):
             self.fh = sys.stdout
         else:
+            # a hidden partial file (folders skip hidden files, so a scan never reads its own
+            # output), renamed when the scan is done
+            head, tail = os.path.split(path)
+            self.partial = os.path.join(head, f".{tail}.senim-partial")
             try:
-                self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+                self.fh = open(self.partial, "w", encoding="utf-8")  # noqa: SIM115
             except OSError as exc:
                 raise InputError(
                     "error.output_write", path=path, reason=exc.strerror or str(exc)
@@ -63,10 +68,15 @@ class _JsonlOut:
             self.fh.write(json.dumps(finding.to_dict(), ensure_ascii=False))
             self.fh.write("\n")
 
-    def close(self) -> None:
+    def close(self, *, ok: bool = True) -> None:
         self.fh.flush()
-        if self.fh is not sys.stdout:
-            self.fh.close()
+        if self.partial is None or self.path is None:
+            return
+        self.fh.close()
+        if ok:
+            os.replace(self.partial, self.path)
+        else:
+            os.unlink(self.partial)
 
 
 def scan(
@@ -205,6 +215,7 @@ def scan(
         if debug:
             os.environ["SENIM_DEBUG"] = "1"  # readers re-raise unexpected errors
         report: ScanReport
+        finished = False
         try:
             if engine == "spark":
                 from senim.engine._spark import scan_paths_spark
@@ -237,6 +248,7 @@ def scan(
                         keep_findings=jsonl is None,
                         on_findings=jsonl.write if jsonl is not None else None,
                     )
+            finished = True
         finally:
             if debug:
                 if previous_debug is None:
@@ -244,7 +256,7 @@ def scan(
                 else:
                     os.environ["SENIM_DEBUG"] = previous_debug
             if jsonl is not None:
-                jsonl.close()
+                jsonl.close(ok=finished)
             if opened_store is not None:
                 opened_store.close()
         if fmt == "json":
