@@ -81,9 +81,12 @@ def test_outputs_hold_no_raw_values(
         assert raw not in text
 
 
-def test_html_report_in_three_languages(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+def test_html_report_in_three_languages(
+    runner: CliRunner, data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("html")
     for lang in ("kk", "ru", "en"):
-        out = tmp_path / f"r-{lang}.html"
+        out = folder / f"r-{lang}.html"
         result = runner.invoke(
             app, ["scan", str(data), "-f", "html", "-o", str(out), "--lang", lang]
         )

@@ -16,7 +16,9 @@ def _fresh(db_url: str, migrations: Migrations) -> Store:
 
 def test_migrations_apply_once_in_order(db_url: str) -> None:
     suffix = uuid.uuid4().hex[:8]
-    table = Table(f"t_{suffix}", MetaData(), Column("id", Integer, primary_key=True), Column("v", String(20)))
+    table = Table(
+        f"t_{suffix}", MetaData(), Column("id", Integer, primary_key=True), Column("v", String(20))
+    )
     migrations = Migrations()
     order: list[str] = []
 
