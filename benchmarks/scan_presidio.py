@@ -32,10 +32,17 @@ from benchmarks.make_eval_set import TEMPLATES, render  # noqa: E402
 WORK = ROOT / "benchmarks" / "_work"
 
 
-def make_docs(n: int, seed: int = 7) -> list[str]:
+def make_docs(n: int, sentences: int = 1, seed: int = 7) -> list[str]:
+    """``n`` documents of ``sentences`` template sentences each, all in one language."""
     rng = random.Random(seed)
-    flat = [(lang, t) for lang, ts in TEMPLATES.items() for t in ts]
-    return [render(t, rng, lang)[0] for lang, t in (flat[i % len(flat)] for i in range(n))]
+    out = []
+    langs = list(TEMPLATES)
+    for i in range(n):
+        lang = langs[i % len(langs)]
+        out.append(
+            " ".join(render(rng.choice(TEMPLATES[lang]), rng, lang)[0] for _ in range(sentences))
+        )
+    return out
 
 
 def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
@@ -79,51 +86,48 @@ def time_presidio(docs: list[str]) -> tuple[float, int] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--presidio-docs", type=int, default=10_000)
+    parser.add_argument("--docs", type=int, default=100_000, help="sentence documents")
+    parser.add_argument("--letter-docs", type=int, default=20_000, help="letter documents")
+    parser.add_argument("--presidio-docs", type=int, default=5_000)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    docs = make_docs(args.docs)
-    sizes = sorted({min(args.presidio_docs, args.docs), args.docs})
-    rows = []
-    for n in sizes:
-        path = WORK / f"docs-{n}.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for d in docs[:n]:
-                fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
-        elapsed, findings = time_senim(path, WORK / f"out-{n}.jsonl", [])
-        rows.append((n, elapsed, findings))
-        print(
-            f"senim CLI: {n} docs in {elapsed:.2f} s = {n / elapsed:,.0f} docs/s ({findings} findings)"
-        )
-    presidio = time_presidio(docs[: args.presidio_docs])
     lines = [
         "## Scan speed vs Presidio (`benchmarks/scan_presidio.py`)",
         "",
         machine_line(["pyarrow", "polars", "presidio-analyzer"]),
         "",
-        "kk/ru/en documents (evaluation templates, fresh random values, ~90 characters each). "
-        "senim: the whole `senim scan docs.jsonl --format jsonl` process (start-up, reading, "
-        "all 16 detectors incl. PERSON, writing). Presidio: `AnalyzerEngine` with "
-        "`NoOpNlpEngine` (pattern recognizers only), `analyze` loop only.",
+        "kk/ru/en documents rendered from the evaluation templates with fresh random values: "
+        "*sentences* (one template, ~90 characters) and *letters* (12 templates, ~1 KB). senim: "
+        "the whole `senim scan docs.jsonl --format jsonl` process (start-up, reading, all 16 "
+        "detectors incl. PERSON, writing). Presidio: `AnalyzerEngine` with `NoOpNlpEngine` "
+        "(pattern recognizers only, no PERSON), its `analyze` loop only (engine start-up "
+        f"excluded), on the first {args.presidio_docs:,} documents of each set.",
         "",
-        "| engine | documents | seconds | documents/s | findings |",
-        "|---|---:|---:|---:|---:|",
+        "| documents | engine | count | seconds | documents/s | findings | senim / Presidio |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for n, elapsed, findings in rows:
-        lines.append(
-            f"| senim CLI (whole process) | {n:,} | {elapsed:.2f} | {n / elapsed:,.0f} | {findings:,} |"
-        )
-    if presidio is not None:
+    for label, sentences, n in (("sentences", 1, args.docs), ("letters", 12, args.letter_docs)):
+        docs = make_docs(n, sentences)
+        path = WORK / f"{label}-{n}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for d in docs:
+                fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
+        elapsed, findings = time_senim(path, WORK / f"out-{label}.jsonl", [])
+        rate = n / elapsed
+        print(f"senim CLI, {label}: {n} docs in {elapsed:.2f} s = {rate:,.0f} docs/s")
+        presidio = time_presidio(docs[: args.presidio_docs])
+        senim_row = f"| {label} | senim CLI (whole process) | {n:,} | {elapsed:.2f} | {rate:,.0f} | {findings:,} |"
+        if presidio is None:
+            lines.append(senim_row + " |")
+            continue
         p_elapsed, p_found = presidio
-        p_rate = args.presidio_docs / p_elapsed
+        p_n = min(args.presidio_docs, n)
+        p_rate = p_n / p_elapsed
+        print(f"Presidio, {label}: {p_rate:,.0f} docs/s")
+        lines.append(senim_row + f" **{rate / p_rate:.1f}x** |")
         lines.append(
-            f"| Presidio analyzer (NoOpNlpEngine) | {args.presidio_docs:,} | {p_elapsed:.2f} | {p_rate:,.0f} | {p_found:,} |"
+            f"| {label} | Presidio analyzer | {p_n:,} | {p_elapsed:.2f} | {p_rate:,.0f} | {p_found:,} | |"
         )
-        lines += ["", "Ratio of documents per second, senim / Presidio:", ""]
-        for n, elapsed, _ in rows:
-            lines.append(f"- {n:,} documents: **{(n / elapsed) / p_rate:.1f}x**")
-        print(f"Presidio: {args.presidio_docs / p_elapsed:,.0f} docs/s")
     text = "\n".join(lines)
     write_section("scan-speed", text)
     print(text)

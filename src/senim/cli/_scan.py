@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import IO, TYPE_CHECKING, Annotated
@@ -62,10 +61,10 @@ class _JsonlOut:
                 ) from exc
 
     def write(self, batch: pa.RecordBatch) -> None:
-        from senim.discovery._model import findings_from_batch
+        from senim.report.scan import jsonl_lines
 
-        for finding in findings_from_batch(batch):
-            self.fh.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+        for line in jsonl_lines(batch):
+            self.fh.write(line)
             self.fh.write("\n")
 
     def close(self, *, ok: bool = True) -> None:

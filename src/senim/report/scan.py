@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pyarrow as pa
 from rich.console import Console
 from rich.table import Table
 
@@ -26,16 +27,21 @@ def entity_label(entity: str, lang: str | None) -> str:
 
 
 def iter_jsonl(report: ScanReport) -> Iterator[str]:
-    """One JSON object per finding: the ARCHITECTURE.md contract (+ preview, digest, why).
+    """One JSON object per finding: the ARCHITECTURE.md contract (+ preview, digest, why)."""
+    return jsonl_lines(report.findings)
 
-    Rows are written straight from the Arrow columns; the stored explanation is already JSON.
+
+def jsonl_lines(findings: pa.Table | pa.RecordBatch) -> Iterator[str]:
+    """JSON Lines straight from a findings table or batch (``FINDINGS_SCHEMA``).
+
+    No per-finding objects: the columns are read once and the stored explanation, already
+    JSON, is spliced in as it is.
     """
-    table = report.findings
-    if table.num_rows == 0:
+    if findings.num_rows == 0:
         return
-    names = [n for n in table.schema.names if n != "explanation"]
-    columns = [table.column(n).to_pylist() for n in names]
-    explanations = table.column("explanation").to_pylist()
+    names = [n for n in findings.schema.names if n != "explanation"]
+    columns = [findings.column(n).to_pylist() for n in names]
+    explanations = findings.column("explanation").to_pylist()
     has_key = "key" in names
     dumps = json.dumps
     for i, expl in enumerate(explanations):
