@@ -94,8 +94,10 @@ def _classify(token: str, morphology: bool = True) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _morph() -> Any:
     import pymorphy3
+    import pymorphy3_dicts_ru
 
-    return pymorphy3.MorphAnalyzer()
+    # an explicit path skips pymorphy3's scan of every installed entry point (slow start-up)
+    return pymorphy3.MorphAnalyzer(path=pymorphy3_dicts_ru.get_path(), lang="ru")
 
 
 @lru_cache(maxsize=200_000)
