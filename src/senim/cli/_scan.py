@@ -154,6 +154,14 @@ def scan(
             help="Spark master URL (default: $SPARK_MASTER, spark-submit's, or local[*]).",
         ),
     ] = None,
+    spark_output: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-output",
+            help="Spark: folder or URI (hdfs://, s3://) where executors write findings "
+            "(default: a temporary folder, fine for local masters).",
+        ),
+    ] = None,
     incremental: Annotated[
         bool,
         typer.Option(
@@ -219,7 +227,9 @@ def scan(
             if engine == "spark":
                 from senim.engine._spark import scan_paths_spark
 
-                report = scan_paths_spark(paths, scanner=scanner, master=spark_master)
+                report = scan_paths_spark(
+                    paths, scanner=scanner, master=spark_master, output_dir=spark_output
+                )
                 if jsonl is not None:
                     for batch in report.findings.to_batches():
                         jsonl.write(batch)
