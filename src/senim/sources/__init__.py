@@ -9,6 +9,7 @@ from senim.sources._json import JsonFileSource, JsonLinesSource
 from senim.sources._office import DocxSource, PdfSource, XlsxSource
 from senim.sources._parquet import ParquetFileSource
 from senim.sources._sql import DatabaseSource, SqlTableSource, is_database_url
+from senim.sources._state import ScanState
 from senim.sources._text import TextFileSource
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "JsonLinesSource",
     "ParquetFileSource",
     "PdfSource",
+    "ScanState",
     "Skipped",
     "Source",
     "SourceKind",
