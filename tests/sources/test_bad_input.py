@@ -132,3 +132,23 @@ def test_cli_exit_code_3_and_no_traceback(tmp_path: Path) -> None:
     assert message("source.encrypted", "ru", source=str(tmp_path / "locked.xlsx")) in result.output
     assert message("source.empty", "ru", source=str(tmp_path / "empty.csv")) in result.output
     assert '"entity": "KZ_IIN"' in result.stdout
+
+
+def test_unexpected_reader_failure_is_a_problem_unless_debugging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from senim.sources import CsvFileSource
+
+    def broken(self: object, progress: object = None) -> object:
+        raise RuntimeError("library bug")
+
+    path = tmp_path / "a.csv"
+    path.write_text(f"iin\n{IIN}\n", encoding="utf-8")
+    monkeypatch.setattr(CsvFileSource, "batches", broken)
+    report = scan_paths([path])
+    assert [(p.key, p.params["reason"]) for p in report.problems] == [
+        ("source.parse_failed", "library bug")
+    ]
+    monkeypatch.setenv("SENIM_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="library bug"):
+        scan_paths([path])
