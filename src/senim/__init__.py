@@ -37,7 +37,13 @@ _LAZY: dict[str, str] = {
     "Pattern": "senim.discovery",
     "ScanReport": "senim.discovery._report",
     "Scanner": "senim.discovery",
+    "scan_database": "senim.discovery._api",
     "scan_paths": "senim.discovery._api",
+    "scan_paths_spark": "senim.engine._spark",
+    "scan_sources": "senim.discovery._api",
+    "ArchiveLimits": "senim.sources",
+    "ScanState": "senim.sources",
+    "detect_encoding": "senim.sources",
     "scan_table": "senim.discovery._api",
     "scan_text": "senim.discovery._api",
     # risk: AI system cards, rule packs, impact assessment
@@ -82,6 +88,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "AnonymityConfig",
+    "ArchiveLimits",
     "AuditPolicy",
     "CardInvalid",
     "CheckFailed",
@@ -105,6 +112,7 @@ __all__ = [
     "Pattern",
     "PluginError",
     "ScanReport",
+    "ScanState",
     "Scanner",
     "SenimError",
     "StorageError",
@@ -120,6 +128,7 @@ __all__ = [
     "audit_fairness",
     "classify",
     "deidentify_file",
+    "detect_encoding",
     "drift_frames",
     "dump_policy",
     "explain_model",
@@ -134,7 +143,10 @@ __all__ = [
     "parse_deid_policy",
     "plan_file",
     "run_golden",
+    "scan_database",
     "scan_paths",
+    "scan_paths_spark",
+    "scan_sources",
     "scan_table",
     "scan_text",
 ]
@@ -192,8 +204,15 @@ if TYPE_CHECKING:
         Pattern,
         Scanner,
     )
-    from senim.discovery._api import scan_paths, scan_table, scan_text
+    from senim.discovery._api import (
+        scan_database,
+        scan_paths,
+        scan_sources,
+        scan_table,
+        scan_text,
+    )
     from senim.discovery._report import ColumnSummary, EntityShare, ScanReport
+    from senim.engine._spark import scan_paths_spark
     from senim.risk import (
         CardInvalid,
         PackInvalid,
@@ -205,4 +224,5 @@ if TYPE_CHECKING:
         load_packs,
         run_golden,
     )
+    from senim.sources import ArchiveLimits, ScanState, detect_encoding
     from senim.store import Store

@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
@@ -172,6 +172,7 @@ FRAGMENTS = [
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join), max_size=6))
+@example(["900101300007 4111 1111 1111 1111 Иванов Сергей Петрович 4111 1111 1111 1111"])
 def test_text_and_batch_paths_agree(texts: list[str]) -> None:
     """scan_text (per string) and scan_batch (vectorised) apply one rule and find the same."""
     scanner = Scanner(hasher=KeyedHasher(key=b"k"))

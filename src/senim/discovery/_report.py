@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from senim.discovery._model import FINDINGS_SCHEMA, Finding, findings_from_batch
 from senim.errors import SenimError
@@ -86,7 +86,8 @@ class ScanReport:
     def entity_counts(self) -> dict[str, int]:
         if self.findings.num_rows == 0:
             return {}
-        counts = Counter(self.findings.column("entity").to_pylist())
+        pairs = pc.value_counts(self.findings.column("entity")).to_pylist()
+        counts = {p["values"]: p["counts"] for p in pairs}
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def finding_list(self) -> list[Finding]:

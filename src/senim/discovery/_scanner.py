@@ -277,8 +277,7 @@ class Scanner:
                             verdicts[value] = verdict
                     if not verdicts:
                         continue
-                    matches = matches.filter(pl.col("m").is_in(list(verdicts)))
-                    for row, start, end, value in _locate(matches, texts):
+                    for row, start, end, value in _locate(matches, texts, set(verdicts)):
                         if (row, start, end) in seen:
                             continue
                         seen.add((row, start, end))
@@ -305,8 +304,7 @@ class Scanner:
                         per_unit[value] = cands
                 if not per_unit:
                     continue
-                units = units.filter(pl.col("m").is_in(list(per_unit)))
-                for row, ustart, _uend, value in _locate(units, texts):
+                for row, ustart, _uend, value in _locate(units, texts, set(per_unit)):
                     text = texts[row]
                     assert text is not None
                     for cand in per_unit[value]:
@@ -469,8 +467,19 @@ def _extract(frame: pl.DataFrame, regex: str) -> pl.DataFrame | None:
     return out if out.height else None
 
 
-def _locate(matches: pl.DataFrame, texts: list[str | None]) -> Iterator[tuple[int, int, int, str]]:
-    """Character positions of extracted matches: each found after the previous one in its row."""
+def _locate(
+    matches: pl.DataFrame, texts: list[str | None], keep: set[str]
+) -> Iterator[tuple[int, int, int, str]]:
+    """Character positions of the extracted matches whose value is in ``keep``.
+
+    Matches come in text order and do not overlap, so each one is found after the end of
+    the previous match in its row: all matches of a row are located, kept or not, so a kept
+    value is never placed where an earlier, longer match covered it.
+    """
+    rows_with_kept = matches.filter(pl.col("m").is_in(list(keep)))["row"].unique()
+    if rows_with_kept.len() == 0:
+        return
+    matches = matches.filter(pl.col("row").is_in(rows_with_kept))
     last: dict[int, int] = {}
     for row, value in zip(matches["row"].to_list(), matches["m"].to_list(), strict=True):
         text = texts[row]
@@ -480,7 +489,8 @@ def _locate(matches: pl.DataFrame, texts: list[str | None]) -> Iterator[tuple[in
         if pos < 0:
             continue
         last[row] = pos + len(value)
-        yield row, pos, pos + len(value), value
+        if value in keep:
+            yield row, pos, pos + len(value), value
 
 
 def _with_offsets(batches: list[pa.RecordBatch]) -> Iterable[tuple[pa.RecordBatch, int]]:

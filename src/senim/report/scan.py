@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 from rich.console import Console
 from rich.table import Table
 
 from senim._i18n import message, resolve_lang
+from senim.discovery._model import findings_from_batch
 from senim.discovery._report import ColumnSummary, ScanReport
 from senim.report._charts import BarChart, bar_chart_svg
 from senim.report._html import render_html
@@ -164,14 +166,13 @@ def render_html_report(report: ScanReport, lang: str | None = None) -> str:
         )
     per_source: dict[str, dict[str, int]] = {}
     if report.findings.num_rows:
-        for src, ent in zip(
-            report.findings.column("source").to_pylist(),
-            report.findings.column("entity").to_pylist(),
-            strict=True,
-        ):
-            per_source.setdefault(src, {}).setdefault(ent, 0)
-            per_source[src][ent] += 1
-    findings = report.finding_list()[:HTML_FINDINGS_LIMIT]
+        frame = pl.DataFrame(report.findings.select(["source", "entity"]))
+        by_source = (
+            frame.group_by("source", "entity").len().sort("source", "len", descending=[False, True])
+        )
+        for src, ent, n in by_source.iter_rows():
+            per_source.setdefault(src, {})[ent] = n
+    findings = findings_from_batch(report.findings.slice(0, HTML_FINDINGS_LIMIT))
     return render_html(
         "scan.html.j2",
         {
