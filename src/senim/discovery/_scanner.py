@@ -515,16 +515,30 @@ _LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨ�
 
 
 def _window(text: str, start: int, end: int) -> tuple[str, str]:
-    """Text around a candidate within its sentence: up to 60 characters before, 40 after."""
-    before = text[max(0, start - _CHARS_BEFORE) : start]
+    """Text around a candidate within its sentence: up to 60 characters before, 40 after.
+
+    A word cut by the window's edge is dropped, so its tail or head never reads as a
+    context word ("v" of "ivanov", "тел" of "телевизор").
+    """
+    lo = max(0, start - _CHARS_BEFORE)
+    before = text[lo:start]
+    if lo > 0 and text[lo - 1].isalnum():
+        before = _LEADING_PART.sub("", before, count=1)
     cut = _LAST_SENTENCE_END.match(before)
     if cut is not None:
         before = before[cut.end() :]
-    after = text[end : end + _CHARS_AFTER]
+    hi = end + _CHARS_AFTER
+    after = text[end:hi]
+    if hi < len(text) and text[hi].isalnum():
+        after = _TRAILING_PART.sub("", after, count=1)
     stop = _SENTENCE_END.search(after)
     if stop is not None:
         after = after[: stop.start()]
     return before, after
+
+
+_LEADING_PART = re.compile(r"^\w+")
+_TRAILING_PART = re.compile(r"\w+$")
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
