@@ -44,6 +44,7 @@ OFFSET_COL = "_senim_offset"
 RESERVED = frozenset({SOURCE_COL, RECORD_COL, OFFSET_COL})
 
 _CHARS_BEFORE = 60
+_SLICE_ROWS = 16384
 _CHARS_AFTER = 40
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
@@ -201,6 +202,18 @@ class Scanner:
 
         Records are numbered from ``record_offset`` unless the batch carries ``_senim_record``.
         """
+        if isinstance(batch, pa.RecordBatch) and batch.num_rows > _SLICE_ROWS:
+            # bounded working memory: polars intermediates grow with the rows in flight
+            parts = [
+                self.scan_batch(
+                    batch.slice(lo, _SLICE_ROWS),
+                    source=source,
+                    record_offset=record_offset + lo,
+                    columns=columns,
+                )
+                for lo in range(0, batch.num_rows, _SLICE_ROWS)
+            ]
+            return _concat(parts)
         if isinstance(batch, pa.Table):
             parts = [
                 self.scan_batch(

@@ -21,6 +21,7 @@ __all__ = ["FORMATS", "iter_jsonl", "print_table", "render_html_report", "render
 
 FORMATS = ("table", "json", "jsonl", "html")
 HTML_FINDINGS_LIMIT = 500
+_JSONL_CHUNK = 8192
 
 
 def entity_label(entity: str, lang: str | None) -> str:
@@ -42,16 +43,18 @@ def jsonl_lines(findings: pa.Table | pa.RecordBatch) -> Iterator[str]:
     if findings.num_rows == 0:
         return
     names = [n for n in findings.schema.names if n != "explanation"]
-    columns = [findings.column(n).to_pylist() for n in names]
-    explanations = findings.column("explanation").to_pylist()
     has_key = "key" in names
     dumps = json.dumps
-    for i, expl in enumerate(explanations):
-        row = {n: col[i] for n, col in zip(names, columns, strict=True)}
-        if has_key and row["key"] is None:
-            del row["key"]
-        text = dumps(row, ensure_ascii=False)
-        yield text if expl is None else f'{text[:-1]}, "explanation": {expl}}}'
+    for lo in range(0, findings.num_rows, _JSONL_CHUNK):  # bounded memory per chunk
+        chunk = findings.slice(lo, _JSONL_CHUNK)
+        columns = [chunk.column(n).to_pylist() for n in names]
+        explanations = chunk.column("explanation").to_pylist()
+        for i, expl in enumerate(explanations):
+            row = {n: col[i] for n, col in zip(names, columns, strict=True)}
+            if has_key and row["key"] is None:
+                del row["key"]
+            text = dumps(row, ensure_ascii=False)
+            yield text if expl is None else f'{text[:-1]}, "explanation": {expl}}}'
 
 
 def _column_dict(c: ColumnSummary) -> dict[str, Any]:
