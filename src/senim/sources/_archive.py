@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from senim.errors import InputError
 from senim.sources._base import SOURCE_COL, Progress, SourceKind, first_line, problems_of
-from senim.sources._blob import Blob, LimitedReader, SpooledBlob, as_blob
+from senim.sources._blob import Blob, LimitedReader, SpooledBlob, _BlobSource
 
 __all__ = ["ArchiveLimits", "ZipSource"]
 
@@ -83,7 +83,7 @@ class _MemberBlob:
         return self.parent_fingerprint
 
 
-class ZipSource:
+class ZipSource(_BlobSource):
     """A zip archive: every member is opened with the reader its name calls for."""
 
     kind: SourceKind = "table"
@@ -96,14 +96,8 @@ class ZipSource:
         name: str | None = None,
         limits: ArchiveLimits = DEFAULT_LIMITS,
     ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
-        self.size = self.blob.size
+        super().__init__(path, name=name)
         self.limits = limits
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         from senim.sources._files import open_blob

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from senim.errors import InputError
+from senim.sources._decode import SAMPLE_BYTES, detect_encoding
 
 __all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob"]
 
@@ -247,3 +248,36 @@ def as_blob(path: str | os.PathLike[str] | Blob) -> Blob:
     if isinstance(path, str | os.PathLike):
         return FileBlob(Path(path))
     return path
+
+
+class _BlobSource:
+    """What every reader of one blob shares: its name, size, problems and fingerprint."""
+
+    def __init__(self, path: str | Path | Blob, *, name: str | None = None) -> None:
+        self.blob = as_blob(path)
+        self.name = name or self.blob.name
+        self.size = self.blob.size
+        self.problems: list[InputError] = []
+
+    def fingerprint(self) -> str | None:
+        return self.blob.fingerprint()
+
+    def _sample(self) -> bytes:
+        """The first bytes of the blob, enough to detect a text encoding."""
+        try:
+            with self.blob.open() as fh:
+                return fh.read(SAMPLE_BYTES)
+        except OSError as exc:
+            raise read_error(self.name, exc) from exc
+
+    def _text_encoding(self, sample: bytes, declared: str | None = None) -> str:
+        """``declared``, else the encoding detected in ``sample``; binary data is refused."""
+        encoding = declared or detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+        if encoding is None:
+            raise InputError("source.not_text", source=self.name)
+        return encoding
+
+    def _require_content(self) -> None:
+        """Fail on an empty blob (formats whose readers cannot parse zero bytes)."""
+        if self.size == 0:
+            raise InputError("source.empty", source=self.name)

@@ -18,8 +18,8 @@ import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, first_line, table_batch, unique_names
-from senim.sources._blob import Blob, as_blob, read_error
-from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
+from senim.sources._blob import Blob, _BlobSource, read_error
+from senim.sources._decode import DecodedText, decode_error
 
 __all__ = ["CsvFileSource"]
 
@@ -31,7 +31,7 @@ DELIMITERS = ",;\t|"
 csv.field_size_limit(MAX_FIELD)
 
 
-class CsvFileSource:
+class CsvFileSource(_BlobSource):
     """A delimited text file with a header row (the first non-empty row)."""
 
     kind: SourceKind = "table"
@@ -45,30 +45,15 @@ class CsvFileSource:
         encoding: str | None = None,
         part: str | None = None,
     ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
+        super().__init__(path, name=name)
         self.encoding = encoding
         self.part = part
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
-
-    def _sample(self) -> bytes:
-        try:
-            with self.blob.open() as fh:
-                return fh.read(SAMPLE_BYTES)
-        except OSError as exc:
-            raise read_error(self.name, exc) from exc
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         sample = self._sample()
         if not sample.strip():
             raise InputError("source.empty", source=self.name)
-        encoding = self.encoding or detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
-        if encoding is None:
-            raise InputError("source.not_text", source=self.name)
+        encoding = self._text_encoding(sample, self.encoding)
         head = sample.decode(encoding, errors="replace")
         delimiter = _sniff(head, self.blob.filename)
         with self.blob.open() as raw:

@@ -11,8 +11,8 @@ import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind
-from senim.sources._blob import Blob, as_blob, read_error
-from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
+from senim.sources._blob import Blob, _BlobSource, read_error
+from senim.sources._decode import DecodedText, decode_error
 
 __all__ = ["JsonFileSource", "JsonLinesSource", "flatten"]
 
@@ -66,40 +66,31 @@ def rows_to_batch(
     return pa.record_batch(columns)
 
 
-def _encoding(blob: Blob, name: str) -> str:
-    try:
-        with blob.open() as fh:
-            sample = fh.read(SAMPLE_BYTES)
-    except OSError as exc:
-        raise read_error(name, exc) from exc
-    if not sample.strip():
-        raise InputError("source.empty", source=name)
-    encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
-    if encoding is None:
-        raise InputError("source.not_text", source=name)
-    return encoding
-
-
-class JsonLinesSource:
-    """One JSON value per line; ``record`` is the 0-based line number."""
+class _JsonSource(_BlobSource):
+    """A JSON reader: one blob, an optional part name for the rows."""
 
     kind: SourceKind = "table"
-    format = "jsonl"
 
     def __init__(
         self, path: str | Path | Blob, *, name: str | None = None, part: str | None = None
     ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
+        super().__init__(path, name=name)
         self.part = part
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
 
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
+    def _encoding(self) -> str:
+        sample = self._sample()
+        if not sample.strip():
+            raise InputError("source.empty", source=self.name)
+        return self._text_encoding(sample)
+
+
+class JsonLinesSource(_JsonSource):
+    """One JSON value per line; ``record`` is the 0-based line number."""
+
+    format = "jsonl"
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        encoding = _encoding(self.blob, self.name)
+        encoding = self._encoding()
         rows: list[dict[str, str | None]] = []
         records: list[int] = []
         bad: list[int] = []
@@ -137,26 +128,13 @@ class JsonLinesSource:
             )
 
 
-class JsonFileSource:
+class JsonFileSource(_JsonSource):
     """A JSON document: an array of records, or one object (one record)."""
 
-    kind: SourceKind = "table"
     format = "json"
 
-    def __init__(
-        self, path: str | Path | Blob, *, name: str | None = None, part: str | None = None
-    ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
-        self.part = part
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
-
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        encoding = _encoding(self.blob, self.name)
+        encoding = self._encoding()
         try:
             with self.blob.open() as raw:
                 text = DecodedText(raw, encoding)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -24,7 +23,7 @@ from senim.sources._base import (
     text_batch,
     unique_names,
 )
-from senim.sources._blob import Blob, as_blob
+from senim.sources._blob import Blob, _BlobSource
 from senim.sources._decode import sniff_magic
 
 __all__ = ["DocxSource", "PdfSource", "XlsxSource"]
@@ -60,26 +59,16 @@ def _encrypted_or_damaged(blob: Blob, name: str, exc: BaseException) -> InputErr
     return InputError("source.parse_failed", source=name, reason=first_line(exc))
 
 
-class XlsxSource:
+class XlsxSource(_BlobSource):
     """A workbook; every sheet is a table (first non-empty row = header)."""
 
     kind: SourceKind = "table"
     format = "xlsx"
 
-    def __init__(self, path: str | Path | Blob, *, name: str | None = None) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
-
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         import python_calamine as pc
 
-        if self.size == 0:
-            raise InputError("source.empty", source=self.name)
+        self._require_content()
         try:
             with self.blob.open() as fh:
                 book = pc.CalamineWorkbook.from_filelike(fh)
@@ -130,27 +119,17 @@ def _sheet_batch(
     return table_batch(names, columns, records, part=part)
 
 
-class DocxSource:
+class DocxSource(_BlobSource):
     """A Word document: paragraphs as text (offsets into the joined text), tables as tables."""
 
     kind: SourceKind = "text"
     format = "docx"
 
-    def __init__(self, path: str | Path | Blob, *, name: str | None = None) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
-
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
 
-        if self.size == 0:
-            raise InputError("source.empty", source=self.name)
+        self._require_content()
         try:
             with self.blob.open() as fh:
                 document = docx.Document(fh)
@@ -187,27 +166,17 @@ class DocxSource:
             progress(self.size)
 
 
-class PdfSource:
+class PdfSource(_BlobSource):
     """The text layer of a PDF, page by page (scans without a text layer need OCR first)."""
 
     kind: SourceKind = "text"
     format = "pdf"
 
-    def __init__(self, path: str | Path | Blob, *, name: str | None = None) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
-
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         import pypdf
         from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
-        if self.size == 0:
-            raise InputError("source.empty", source=self.name)
+        self._require_content()
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         with self.blob.open() as fh:
             try:

@@ -10,14 +10,14 @@ import pyarrow.parquet as pq
 
 from senim.errors import InputError
 from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind, first_line
-from senim.sources._blob import Blob, FileBlob, as_blob
+from senim.sources._blob import Blob, FileBlob, _BlobSource
 
 __all__ = ["ParquetFileSource"]
 
 BATCH_ROWS = 8192
 
 
-class ParquetFileSource:
+class ParquetFileSource(_BlobSource):
     """One Parquet file (a partitioned dataset folder is scanned file by file)."""
 
     kind: SourceKind = "table"
@@ -31,19 +31,12 @@ class ParquetFileSource:
         part: str | None = None,
         row_groups: tuple[int, int] | None = None,
     ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
+        super().__init__(path, name=name)
         self.part = part
-        self.size = self.blob.size
         self.row_groups = row_groups
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        if self.size == 0:
-            raise InputError("source.empty", source=self.name)
+        self._require_content()
         handle = self.blob.path if isinstance(self.blob, FileBlob) else self.blob.open()
         try:
             pf = pq.ParquetFile(handle)

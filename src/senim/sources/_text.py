@@ -9,8 +9,8 @@ import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, text_batch
-from senim.sources._blob import Blob, as_blob, read_error
-from senim.sources._decode import SAMPLE_BYTES, DecodedText, decode_error, detect_encoding
+from senim.sources._blob import Blob, _BlobSource, read_error
+from senim.sources._decode import DecodedText, decode_error
 
 __all__ = ["TextFileSource"]
 
@@ -19,7 +19,7 @@ CHARS_PER_BATCH = 8 << 20
 MAX_LINE = 1 << 20
 
 
-class TextFileSource:
+class TextFileSource(_BlobSource):
     """A text file; offsets count every character of the decoded text (line ends included)."""
 
     kind: SourceKind = "text"
@@ -33,23 +33,14 @@ class TextFileSource:
         encoding: str | None = None,
         part: str | None = None,
     ) -> None:
-        self.blob = as_blob(path)
-        self.name = name or self.blob.name
+        super().__init__(path, name=name)
         self.encoding = encoding
         self.part = part
-        self.size = self.blob.size
-        self.problems: list[InputError] = []
-
-    def fingerprint(self) -> str | None:
-        return self.blob.fingerprint()
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         try:
-            with self.blob.open() as raw:
-                sample = raw.read(SAMPLE_BYTES)
-            encoding = self.encoding or detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
-            if encoding is None:
-                raise InputError("source.not_text", source=self.name)
+            sample = self._sample()
+            encoding = self._text_encoding(sample, self.encoding)
             if not sample.decode(encoding, errors="replace").strip():
                 raise InputError("source.empty", source=self.name)
             with self.blob.open() as raw:
