@@ -14,7 +14,7 @@ from senim.audit import METRIC_NAMES, audit_decisions, audit_fairness, load_poli
 from senim.audit._render import render_json
 from senim.errors import ConfigError, InputError, UsageError
 
-from .conftest import make_decisions
+from ._decisions import make_decisions
 
 FAIRLEARN_METRICS = {
     "selection_rate": "selection_rate",

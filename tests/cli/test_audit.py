@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from tests.audit._decisions import make_decisions
 from typer.testing import CliRunner
 
 from senim.cli import app
@@ -13,30 +14,10 @@ from senim.cli import app
 runner = CliRunner()
 
 
-def make_decisions(rows: int = 3000, seed: int = 3) -> pl.DataFrame:
-    """Loan decisions where rural applicants are approved less often."""
-    rng = np.random.default_rng(seed)
-    sex = rng.choice(["F", "M"], rows)
-    region = rng.choice(["urban", "rural", "mountain"], rows, p=[0.6, 0.394, 0.006])
-    label = rng.random(rows) < 0.45
-    score = np.clip(
-        0.25 + 0.4 * label + rng.normal(0, 0.15, rows) - 0.12 * (region == "rural"), 0, 1
-    )
-    return pl.DataFrame(
-        {
-            "sex": sex,
-            "region": region,
-            "repaid": label.astype(np.int64),
-            "score": score,
-            "approved": (score >= 0.5).astype(np.int64),
-        }
-    )
-
-
 @pytest.fixture(scope="module")
 def csv_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("cli-audit") / "decisions.csv"
-    make_decisions().write_csv(path)
+    make_decisions(rows=3000).write_csv(path)
     return str(path)
 
 
