@@ -152,18 +152,10 @@ def _list(spark: Any, raw: str) -> Iterator[str | InputError]:
     if not path.exists():
         yield InputError("error.path_not_found", path=raw)
     elif path.is_dir():
-        from senim.sources._files import _META_DIRS, _META_FILES, _META_PREFIXES
+        from senim.sources._files import _folder_files
 
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
-            for fname in sorted(files):
-                if (
-                    fname.startswith(".")
-                    or fname in _META_FILES
-                    or fname.startswith(_META_PREFIXES)
-                ):
-                    continue
-                yield str(Path(root) / fname)
+        for file in _folder_files(path):
+            yield str(file)
     else:
         yield raw
 

@@ -252,18 +252,20 @@ def iter_sources(
             yield InputError("error.path_not_found", path=str(raw))
             continue
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
-                for fname in sorted(files):
-                    if (
-                        fname.startswith(".")
-                        or fname in _META_FILES
-                        or fname.startswith(_META_PREFIXES)
-                    ):
-                        continue
-                    yield from _one(Path(root) / fname, in_folder=True, limits=limits)
+            for file in _folder_files(path):
+                yield from _one(file, in_folder=True, limits=limits)
         else:
             yield from _one(path, in_folder=False, limits=limits)
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """The files below ``folder`` in a stable order; hidden entries and metadata skipped."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
+        for fname in sorted(files):
+            if fname.startswith(".") or fname in _META_FILES or fname.startswith(_META_PREFIXES):
+                continue
+            yield Path(root) / fname
 
 
 def _one(
