@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from senim.errors import InputError
 from senim.sources._base import SOURCE_COL, Progress, SourceKind, first_line, problems_of
-from senim.sources._blob import Blob, LimitedReader, SpooledBlob, _BlobSource
+from senim.sources._blob import Blob, LimitedReader, SpooledBlob, _BlobSource, _Member
 
 __all__ = ["ArchiveLimits", "ZipSource"]
 
@@ -50,7 +50,7 @@ DEFAULT_LIMITS = ArchiveLimits()
 
 
 @dataclass(frozen=True, slots=True)
-class _MemberBlob:
+class _MemberBlob(_Member):
     """A member streamed straight out of a zip (not seekable)."""
 
     archive: zipfile.ZipFile
@@ -61,10 +61,6 @@ class _MemberBlob:
     parent_fingerprint: str | None
 
     @property
-    def name(self) -> str:
-        return self.display
-
-    @property
     def filename(self) -> str:
         return self.info.filename.rsplit("/", 1)[-1]
 
@@ -72,15 +68,8 @@ class _MemberBlob:
     def size(self) -> int:
         return self.info.file_size
 
-    @property
-    def depth(self) -> int:
-        return self.level
-
     def open(self) -> IO[bytes]:
         return LimitedReader(self.archive.open(self.info), self.limit, self.display)  # type: ignore[return-value]
-
-    def fingerprint(self) -> str | None:
-        return self.parent_fingerprint
 
 
 class ZipSource(_BlobSource):

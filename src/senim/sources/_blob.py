@@ -84,24 +84,54 @@ class FileBlob:
         return f"file:{st.st_size}:{st.st_mtime_ns}"
 
 
-@dataclass(frozen=True, slots=True)
-class GzipBlob:
-    """The decompressed content of a ``.gz`` blob (a non-seekable stream)."""
+class _Wrapper:
+    """A blob named, sized and fingerprinted by the blob it wraps (``inner``)."""
 
+    __slots__ = ()
     inner: Blob
-    max_bytes: int
 
     @property
     def name(self) -> str:
         return self.inner.name
 
     @property
-    def filename(self) -> str:
-        return self.inner.filename[:-3] if self.inner.filename.endswith(".gz") else "data"
-
-    @property
     def size(self) -> int:
         return self.inner.size
+
+    def fingerprint(self) -> str | None:
+        return self.inner.fingerprint()
+
+
+class _Member:
+    """An archive member: shown as ``display``, ``level`` deep, fingerprinted by its archive."""
+
+    __slots__ = ()
+    display: str
+    level: int
+    parent_fingerprint: str | None
+
+    @property
+    def name(self) -> str:
+        return self.display
+
+    @property
+    def depth(self) -> int:
+        return self.level
+
+    def fingerprint(self) -> str | None:
+        return self.parent_fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class GzipBlob(_Wrapper):
+    """The decompressed content of a ``.gz`` blob (a non-seekable stream)."""
+
+    inner: Blob
+    max_bytes: int
+
+    @property
+    def filename(self) -> str:
+        return self.inner.filename[:-3] if self.inner.filename.endswith(".gz") else "data"
 
     @property
     def depth(self) -> int:
@@ -112,12 +142,9 @@ class GzipBlob:
         stream = gzip.GzipFile(fileobj=raw, mode="rb")
         return LimitedReader(stream, self.max_bytes, self.name, also_close=raw)  # type: ignore[return-value]
 
-    def fingerprint(self) -> str | None:
-        return self.inner.fingerprint()
-
 
 @dataclass(frozen=True, slots=True)
-class SpooledBlob:
+class SpooledBlob(_Member):
     """Bytes extracted (under limits) from an archive member into a seekable spool."""
 
     display: str
@@ -128,10 +155,6 @@ class SpooledBlob:
     parent_fingerprint: str | None
 
     @property
-    def name(self) -> str:
-        return self.display
-
-    @property
     def filename(self) -> str:
         return self.member.rsplit("/", 1)[-1]
 
@@ -139,16 +162,9 @@ class SpooledBlob:
     def size(self) -> int:
         return self.length
 
-    @property
-    def depth(self) -> int:
-        return self.level
-
     def open(self) -> IO[bytes]:
         self.spool.seek(0)
         return _NoClose(self.spool)  # type: ignore[return-value]
-
-    def fingerprint(self) -> str | None:
-        return self.parent_fingerprint
 
     @classmethod
     def extract(

@@ -21,7 +21,15 @@ import pyarrow as pa
 from senim.errors import InputError
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from senim.sources._base import Progress, Source, first_line
-from senim.sources._blob import SPOOL_MEMORY, Blob, FileBlob, GzipBlob, SpooledBlob, read_error
+from senim.sources._blob import (
+    SPOOL_MEMORY,
+    Blob,
+    FileBlob,
+    GzipBlob,
+    SpooledBlob,
+    _Wrapper,
+    read_error,
+)
 from senim.sources._csv import CsvFileSource
 from senim.sources._decode import looks_binary, sniff_magic
 from senim.sources._json import JsonFileSource, JsonLinesSource
@@ -209,17 +217,9 @@ def _by_name_or_content(
 
 
 @dataclass(frozen=True, slots=True)
-class _Renamed:
+class _Renamed(_Wrapper):
     inner: Blob
     filename: str
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def size(self) -> int:
-        return self.inner.size
 
     @property
     def depth(self) -> int:
@@ -227,9 +227,6 @@ class _Renamed:
 
     def open(self):  # type: ignore[no-untyped-def]
         return self.inner.open()
-
-    def fingerprint(self) -> str | None:
-        return self.inner.fingerprint()
 
 
 def open_file(path: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
