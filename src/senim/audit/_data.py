@@ -34,6 +34,18 @@ _DRIVERS = {
 }
 
 
+def _require_columns(frame: pl.DataFrame, columns: Sequence[str]) -> None:
+    """Fail with the columns ``frame`` lacks, and the ones it has."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            "audit.error.missing_columns",
+            path="data",
+            columns=", ".join(missing),
+            available=", ".join(frame.columns),
+        )
+
+
 def is_database_url(source: str) -> bool:
     """True for SQLAlchemy-style URLs (``scheme://...``)."""
     head = source.split("://", 1)[0]

@@ -13,10 +13,10 @@ from typing import Literal
 
 import polars as pl
 
-from senim.audit._data import read_table
+from senim.audit._data import _require_columns, read_table
 from senim.audit._policy import Policy, load_policy
 from senim.audit._stats import psi
-from senim.errors import InputError, UsageError
+from senim.errors import UsageError
 
 Level = Literal["stable", "moderate", "significant", "insufficient_data"]
 
@@ -114,14 +114,7 @@ def drift_frames(
         raise UsageError("audit.error.no_features")
     pol = policy or load_policy()
     for frame in (before, after):
-        missing = [c for c in (*features, *sensitive) if c not in frame.columns]
-        if missing:
-            raise InputError(
-                "audit.error.missing_columns",
-                path="data",
-                columns=", ".join(missing),
-                available=", ".join(frame.columns),
-            )
+        _require_columns(frame, [*features, *sensitive])
     items: list[DriftItem] = []
     for feature in features:
         numeric = before.schema[feature].is_numeric() and after.schema[feature].is_numeric()

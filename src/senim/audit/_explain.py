@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from senim.audit._data import _require_columns
 from senim.audit._model import Model
 from senim.errors import InputError, UsageError
 
@@ -101,14 +102,7 @@ class ModelReport:
 
 def feature_matrix(frame: pl.DataFrame, features: Sequence[str]) -> FloatArray:
     """The features as a float matrix (nulls -> NaN); non-numeric columns are an input error."""
-    missing = [f for f in features if f not in frame.columns]
-    if missing:
-        raise InputError(
-            "audit.error.missing_columns",
-            path="data",
-            columns=", ".join(missing),
-            available=", ".join(frame.columns),
-        )
+    _require_columns(frame, features)
     bad = [
         f for f in features if not (frame.schema[f].is_numeric() or frame.schema[f] == pl.Boolean)
     ]

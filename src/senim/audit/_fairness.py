@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from senim.audit._data import read_table
+from senim.audit._data import _require_columns, read_table
 from senim.audit._metrics import METRIC_BY_NAME, METRICS, MetricDef, cells, fraction
 from senim.audit._policy import Criterion, Policy, load_policy
 from senim.audit._stats import (
@@ -257,14 +257,7 @@ def audit_fairness(
     if bins < 1:
         raise UsageError("audit.error.bins")
     frame = data if isinstance(data, pl.DataFrame) else pl.DataFrame(pl.from_arrow(data))
-    missing = [c for c in (prediction, label, score, *sensitive) if c and c not in frame.columns]
-    if missing:
-        raise InputError(
-            "audit.error.missing_columns",
-            path="data",
-            columns=", ".join(missing),
-            available=", ".join(frame.columns),
-        )
+    _require_columns(frame, [c for c in (prediction, label, score, *sensitive) if c])
     pol = (policy or load_policy()).with_overrides(
         min_group_size=min_group_size, confidence=confidence
     )
