@@ -297,3 +297,19 @@ class _BlobSource:
         """Fail on an empty blob (formats whose readers cannot parse zero bytes)."""
         if self.size == 0:
             raise InputError("source.empty", source=self.name)
+
+
+class _TextSource(_BlobSource):
+    """A reader of delimited or plain text: an encoding may be declared, rows may name a part."""
+
+    def __init__(
+        self,
+        path: str | Path | Blob,
+        *,
+        name: str | None = None,
+        encoding: str | None = None,
+        part: str | None = None,
+    ) -> None:
+        super().__init__(path, name=name)
+        self.encoding = encoding
+        self.part = part

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, first_line, table_batch, unique_names
-from senim.sources._blob import Blob, _BlobSource, read_error
+from senim.sources._blob import _TextSource, read_error
 from senim.sources._decode import DecodedText, decode_error
 
 __all__ = ["CsvFileSource"]
@@ -31,23 +30,11 @@ DELIMITERS = ",;\t|"
 csv.field_size_limit(MAX_FIELD)
 
 
-class CsvFileSource(_BlobSource):
+class CsvFileSource(_TextSource):
     """A delimited text file with a header row (the first non-empty row)."""
 
     kind: SourceKind = "table"
     format = "csv"
-
-    def __init__(
-        self,
-        path: str | Path | Blob,
-        *,
-        name: str | None = None,
-        encoding: str | None = None,
-        part: str | None = None,
-    ) -> None:
-        super().__init__(path, name=name)
-        self.encoding = encoding
-        self.part = part
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         sample = self._sample()

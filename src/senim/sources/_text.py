@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, text_batch
-from senim.sources._blob import Blob, _BlobSource, read_error
+from senim.sources._blob import _TextSource, read_error
 from senim.sources._decode import DecodedText, decode_error
 
 __all__ = ["TextFileSource"]
@@ -19,23 +18,11 @@ CHARS_PER_BATCH = 8 << 20
 MAX_LINE = 1 << 20
 
 
-class TextFileSource(_BlobSource):
+class TextFileSource(_TextSource):
     """A text file; offsets count every character of the decoded text (line ends included)."""
 
     kind: SourceKind = "text"
     format = "text"
-
-    def __init__(
-        self,
-        path: str | Path | Blob,
-        *,
-        name: str | None = None,
-        encoding: str | None = None,
-        part: str | None = None,
-    ) -> None:
-        super().__init__(path, name=name)
-        self.encoding = encoding
-        self.part = part
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         try:
