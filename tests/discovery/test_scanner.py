@@ -184,3 +184,16 @@ def test_text_and_batch_paths_agree(texts: list[str]) -> None:
     for i, text in enumerate(texts):
         single = [(f.start, f.end, f.entity, f.score) for f in scanner.scan_text(text, column="c")]
         assert sorted(single) == sorted(by_row.get(i, []))
+
+
+def test_sliced_large_batches_keep_record_numbers(scanner: Scanner) -> None:
+    from senim.discovery import _scanner as scanner_module
+
+    n = scanner_module._SLICE_ROWS + 10
+    values = ["—"] * n
+    values[-1] = "ИИН 900101300007"
+    found = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"c": values})))
+    assert [(f.record, f.entity) for f in found] == [(n - 1, "KZ_IIN")]
+    empty = scanner.scan_batch(pa.RecordBatch.from_pydict({"c": ["—"] * n}))
+    assert empty.num_rows == 0
+    assert empty.schema == FINDINGS_SCHEMA

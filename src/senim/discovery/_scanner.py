@@ -514,11 +514,13 @@ def _with_offsets(batches: list[pa.RecordBatch]) -> Iterable[tuple[pa.RecordBatc
 
 
 def _concat(parts: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """One findings batch from several (empty parts dropped; never an empty list)."""
+    parts = [p for p in parts if p.num_rows]
     if not parts:
         return findings_to_batch([])
     if len(parts) == 1:
         return parts[0]
-    return pa.Table.from_batches(parts, schema=FINDINGS_SCHEMA).combine_chunks().to_batches()[0]
+    return pa.concat_batches(parts)
 
 
 _SENTENCE_END = re.compile(r"[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n")
