@@ -1,10 +1,11 @@
 """The scanning engine: one batch function, used for text, tables, files and Spark.
 
 :meth:`Scanner.scan_batch` takes an Arrow record batch and returns a findings batch
-(:data:`~senim.discovery._model.FINDINGS_SCHEMA`). Patterns first run over whole columns in
-polars (Rust regex) to pick candidate rows; only those rows are matched in Python, where
-candidates are validated (checksums), scored with context words and explained. Repeated
-values in a column are analysed once.
+(:data:`~senim.discovery._model.FINDINGS_SCHEMA`). Each pattern extracts its matches from a
+whole column at once in polars (Rust regex); each distinct match is validated once
+(checksums); only valid matches reach Python, where their positions, boundaries and context
+words are checked, scored and explained. :meth:`Scanner.scan_text` applies the same rule to
+one string (a property test keeps the two paths in agreement).
 
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
 ``_senim_source`` (source name per row), ``_senim_record`` (record index per row) and
@@ -122,16 +123,12 @@ class _ColumnContext:
         return self.cache[key] is not None
 
     def term(self, detector: Detector) -> str | None:
+        """The context word the column name supplies (a context term or a column hint)."""
         if self.name is None:
             return None
         if detector.name not in self.cache:
-            tokens = column_words(self.name)
-            hit = detector.context_matcher.find(tokens)
-            if hit is None:
-                hit = detector.column_matcher.find(tokens)
-                if hit is None and detector.column_hints:
-                    hit = _match_hint(self.name, detector.column_hints)
-            self.cache[detector.name] = hit
+            found = detector.context_matcher.find(column_words(self.name))
+            self.cache[detector.name] = found or self.hint(detector)
         return self.cache[detector.name]
 
 
