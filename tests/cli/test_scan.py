@@ -166,3 +166,28 @@ def test_help_lists_exit_codes(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "--fail-on" in result.stdout
     assert "Exit codes" in result.stdout
+
+
+def test_closed_output_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`senim scan ... | head -1`: no error blamed on the input, no traceback, exit 0."""
+    import os
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.txt"
+    big.write_text("ИИН 900101300007, тел. +7 701 123 45 67\n" * 20000, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "senim", "scan", str(big), "-f", "jsonl", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SENIM_HASH_KEY": "k"},
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode("utf-8")
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0
+    assert json.loads(first)["entity"] == "KZ_IIN"
+    assert stderr == ""

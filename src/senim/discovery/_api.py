@@ -89,6 +89,14 @@ def scan_table(
     return scan_sources([_TableSource(to_arrow(table), source)], scanner=scanner)
 
 
+class _OutputFailed(Exception):
+    """Carries an error of the findings output past the per-source error handling."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _failed(report: ScanReport, problem: InputError) -> None:
     report.problems.append(problem)
     report.sources.append(
@@ -235,13 +243,18 @@ def scan_sources(
 
             try:
                 for found, counts in engine.run(units()):
-                    sink.add(found, counts)
+                    try:
+                        sink.add(found, counts)
+                    except Exception as exc:  # the output failed, not this source
+                        raise _OutputFailed(exc) from exc
                     result.findings += found.num_rows
                     if remember:
                         kept.append(found)
                         counts_seen.extend(counts)
                         if sum(b.num_rows for b in kept) > MAX_CACHED_FINDINGS:
                             remember, kept, counts_seen = False, [], []
+            except _OutputFailed as exc:
+                raise exc.error from None
             except SenimError as exc:
                 result.status = "partial" if records else "failed"
                 result.problem = exc
