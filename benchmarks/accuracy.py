@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SENIM_HASH_KEY", "benchmark")
 
+from benchmarks._presidio import pattern_analyzer
 from benchmarks._report import machine_line, write_section
 from senim.discovery import DetectorRegistry, KeyedHasher, Scanner
 from senim.discovery.detectors.person import PersonDetector
@@ -97,18 +98,9 @@ ALIASES = {"PHONE": {"PHONE", "KZ_PHONE"}, "IBAN": {"IBAN", "KZ_IBAN"}}
 
 
 def presidio_predict() -> Callable[[str], list[Span]] | None:
-    import logging
-
-    logging.getLogger("tldextract").setLevel(
-        logging.CRITICAL
-    )  # it tries the network, then falls back
-    try:
-        from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import NoOpNlpEngine
-    except ImportError:
+    engine = pattern_analyzer()
+    if engine is None:
         return None
-    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
-    engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
 
     def run(text: str) -> list[Span]:
         spans = []

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import random
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._presidio import pattern_analyzer  # noqa: E402
 from benchmarks._report import machine_line, write_section  # noqa: E402
 from benchmarks.make_eval_set import TEMPLATES, render  # noqa: E402
 
@@ -70,14 +70,9 @@ def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
 
 
 def time_presidio(docs: list[str]) -> tuple[float, int] | None:
-    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
-    try:
-        from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import NoOpNlpEngine
-    except ImportError:
+    engine = pattern_analyzer()
+    if engine is None:
         return None
-    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
-    engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
     engine.analyze(text=docs[0], language="en")  # warm-up
     start = time.perf_counter()
     found = sum(len(engine.analyze(text=d, language="en")) for d in docs)

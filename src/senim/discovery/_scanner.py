@@ -67,35 +67,32 @@ class _Hit:
 
     @property
     def explanation(self) -> Explanation:
-        return Explanation(
-            detector=self.detector.name,
-            version=self.detector.version,
-            pattern=self.pattern,
-            base_score=self.base,
-            adjustments=tuple(Adjustment(*a) for a in self.adjustments),
-        )
-
-    def explanation_json(self) -> str:
-        return _explanation_json(
+        return _explanation(
             self.detector.name, self.detector.version, self.pattern, self.base, self.adjustments
         )
 
+    def explanation_json(self) -> str:
+        """Explanations repeat a lot: each distinct one is built and encoded once."""
+        return _explanation(
+            self.detector.name, self.detector.version, self.pattern, self.base, self.adjustments
+        ).to_json()
+
 
 @lru_cache(maxsize=8192)
-def _explanation_json(
+def _explanation(
     detector: str,
     version: str,
     pattern: str,
     base: float,
     adjustments: tuple[tuple[str, float, str], ...],
-) -> str:
+) -> Explanation:
     return Explanation(
         detector=detector,
         version=version,
         pattern=pattern,
         base_score=base,
         adjustments=tuple(Adjustment(*a) for a in adjustments),
-    ).to_json()
+    )
 
 
 @dataclass(slots=True)
@@ -171,7 +168,6 @@ class Scanner:
         self.min_score = min_score
         self.ner = ner
         self.hasher = hasher if hasher is not None else KeyedHasher()
-        self._prefilters = [(d, d.prefilter()) for d in self.detectors]
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(
