@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -55,6 +57,32 @@ def test_process_pool_gives_the_serial_findings(clients: Path) -> None:
     assert [(c.column, c.rows, c.verdict) for c in pooled.columns] == [
         (c.column, c.rows, c.verdict) for c in serial.columns
     ]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_this_process_and_helpers_keep_input_order(clients: Path, workers: int) -> None:
+    """With N workers this process scans too: N - 1 helpers, findings still in input order."""
+    serial = scan_paths([clients], workers=1)
+    pooled = scan_paths([clients], workers=workers)
+    assert pooled.findings.drop_columns(["explanation"]).equals(
+        serial.findings.drop_columns(["explanation"])
+    )
+
+
+def test_pandas_probe_is_answered_without_importing_pandas() -> None:
+    code = (
+        "import sys, pyarrow as pa\n"
+        "from senim.engine import skip_pandas_probe\n"
+        "skip_pandas_probe()\n"
+        "pa.array(['x']); pa.RecordBatch.from_pydict({'a': [1]})\n"
+        "assert 'pandas' not in sys.modules, 'pyarrow imported pandas'\n"
+        "import pandas as pd\n"
+        "assert pa.Table.from_pandas(pd.DataFrame({'a': ['x']})).num_rows == 1\n"
+        "assert pa.table({'a': [1]}).to_pandas().shape == (1, 1)\n"
+    )
+    pytest.importorskip("pandas")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_spilled_findings_equal_in_memory(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,7 +144,10 @@ def scan(
         str,
         typer.Option(
             "--workers",
-            help="Local engine: worker processes, or 'auto' (all cores for inputs over 32 MB).",
+            help=(
+                "Local engine: processes that scan (this one included), or 'auto' "
+                "(all cores for inputs over 32 MB)."
+            ),
         ),
     ] = "auto",
     spark_master: Annotated[
@@ -204,6 +207,10 @@ def scan(
         if sample is not None and sample < 1:
             raise UsageError("scan.bad_sample", value=sample)
         n_workers = _workers(workers)
+        if engine == "local":
+            from senim.engine import skip_pandas_probe
+
+            skip_pandas_probe()
         wanted_fail = _split(fail_on)
         scanner = Scanner(entities=_split(entities), min_score=min_score, ner=ner)
         if wanted_fail and wanted_fail != ["ANY"]:

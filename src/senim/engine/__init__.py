@@ -5,7 +5,15 @@ they produce the same findings.
 """
 
 from senim.engine._batch import RowCount, scan_unit
-from senim.engine._local import LocalEngine, Workers
+from senim.engine._local import LocalEngine, Workers, skip_pandas_probe
 from senim.engine._sink import FindingsSink, StreamedScanReport
 
-__all__ = ["FindingsSink", "LocalEngine", "RowCount", "StreamedScanReport", "Workers", "scan_unit"]
+__all__ = [
+    "FindingsSink",
+    "LocalEngine",
+    "RowCount",
+    "StreamedScanReport",
+    "Workers",
+    "scan_unit",
+    "skip_pandas_probe",
+]

@@ -1,8 +1,11 @@
-"""The local engine: scan batches in this process or in a pool of worker processes.
+"""The local engine: scan batches in this process, with helper processes for more cores.
 
-Readers run in the main process; batches go to ``workers`` processes (spawned, each with
-its own copy of the scanner) and findings come back in order. At most two batches per
-worker are in flight, so memory stays bounded however large the input is.
+Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this one and
+``N - 1`` spawned helpers, each with its own copy of the scanner. This process hands a
+batch to an idle helper and scans the next one itself, so one core is not spent only on
+reading and writing while two more processes each hold a full scanner. Findings come back
+in input order. At most two batches per helper are in flight, so memory stays bounded
+however large the input is.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from importlib.abc import MetaPathFinder
+from importlib.machinery import ModuleSpec
 from typing import Literal
 
 import pyarrow as pa
@@ -21,7 +27,7 @@ import pyarrow as pa
 from senim.discovery._scanner import Scanner
 from senim.engine._batch import RowCount, scan_unit
 
-__all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers"]
+__all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "skip_pandas_probe"]
 
 Workers = int | Literal["auto"]
 AUTO_POOL_BYTES = 32 << 20
@@ -33,8 +39,35 @@ Result = tuple[pa.RecordBatch, list[RowCount]]
 _worker_scanner: Scanner | None = None
 
 
+class _NoPandas(MetaPathFinder):
+    def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(name)
+        return None
+
+
+def skip_pandas_probe() -> None:
+    """Answer pyarrow's "is pandas installed?" probe without importing pandas.
+
+    pyarrow imports pandas (about 40 MB per process) the first time it converts a Python
+    list, only to ask whether the list is a pandas object. A scan never hands pandas objects
+    to pyarrow, so scanning processes answer the probe with pandas hidden; pandas stays
+    importable afterwards and explicit conversions (``Table.from_pandas``) still work.
+    Nothing happens when pandas is already imported.
+    """
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _init(blob: bytes) -> None:
     global _worker_scanner
+    skip_pandas_probe()
     _worker_scanner = pickle.loads(blob)
 
 
@@ -51,7 +84,7 @@ def cpu_count() -> int:
 
 
 class LocalEngine:
-    """Runs :func:`~senim.engine.scan_unit` serially or on a process pool."""
+    """Runs :func:`~senim.engine.scan_unit` in this process and ``workers - 1`` helpers."""
 
     def __init__(self, *, scanner: Scanner, workers: Workers = 1, total_bytes: int = 0) -> None:
         if workers == "auto":
@@ -64,43 +97,69 @@ class LocalEngine:
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
+                max_workers=self.workers - 1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init,
                 initargs=(pickle.dumps(self.scanner),),
             )
         return self._pool
 
+    def _local(self, unit: Unit) -> Result:
+        batch, source, offset = unit
+        return scan_unit(self.scanner, batch, source=source, record_offset=offset)
+
     def run(self, units: Iterator[Unit]) -> Iterator[Result]:
-        """Findings for each unit, in order. A dead worker raises ``BrokenProcessPool``."""
+        """Findings for each unit, in order. A dead helper raises ``BrokenProcessPool``."""
         if self.workers == 1:
-            for batch, source, offset in units:
-                yield scan_unit(self.scanner, batch, source=source, record_offset=offset)
+            for unit in units:
+                yield self._local(unit)
             return
         pool = self._get_pool()
-        pending: deque[Future[Result]] = deque()
+        helpers = self.workers - 1
+        # each entry: a helper's future, or a result this process computed
+        pending: deque[Future[Result] | Result] = deque()
+        remote = 0
         failure: BaseException | None = None
         units = iter(units)
         try:
             while True:
                 try:
-                    batch, source, offset = next(units)
+                    unit = next(units)
                 except StopIteration:
                     break
                 except Exception as exc:  # a reader failed: finish what was read, then raise
                     failure = exc
                     break
-                pending.append(pool.submit(_run, batch, source, offset))
-                if len(pending) >= 2 * self.workers:
-                    yield pending.popleft().result()
+                if remote < 2 * helpers:
+                    pending.append(pool.submit(_run, *unit))
+                    remote += 1
+                else:
+                    pending.append(self._local(unit))
+                while pending and _ready(pending[0]):
+                    head = pending.popleft()
+                    if isinstance(head, Future):
+                        remote -= 1
+                        yield head.result()
+                    else:
+                        yield head
+                if remote >= 2 * helpers and len(pending) > 2 * self.workers:
+                    # this process ran ahead of a slow helper: wait for the oldest result
+                    head = pending.popleft()
+                    if isinstance(head, Future):
+                        remote -= 1
+                        yield head.result()
+                    else:
+                        yield head
             while pending:
-                yield pending.popleft().result()
+                head = pending.popleft()
+                yield head.result() if isinstance(head, Future) else head
         except BrokenProcessPool:
             self.reset()
             raise
         finally:
-            for fut in pending:
-                fut.cancel()
+            for item in pending:
+                if isinstance(item, Future):
+                    item.cancel()
         if failure is not None:
             raise failure
 
@@ -119,3 +178,7 @@ class LocalEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _ready(item: Future[Result] | Result) -> bool:
+    return not isinstance(item, Future) or item.done()

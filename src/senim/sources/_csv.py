@@ -24,7 +24,7 @@ __all__ = ["CsvFileSource"]
 
 MAX_FIELD = 16 << 20
 ROWS_PER_BATCH = 8192
-CHARS_PER_BATCH = 8 << 20
+CHARS_PER_BATCH = 1 << 18
 DELIMITERS = ",;\t|"
 
 csv.field_size_limit(MAX_FIELD)
