@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,7 +132,8 @@ def test_cli_exit_code_3_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert message("source.encrypted", "ru", source=str(tmp_path / "locked.xlsx")) in result.output
     assert message("source.empty", "ru", source=str(tmp_path / "empty.csv")) in result.output
-    assert '"entity": "KZ_IIN"' in result.stdout
+    found = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [f["entity"] for f in found] == ["KZ_IIN"]
 
 
 def test_unexpected_reader_failure_is_a_problem_unless_debugging(

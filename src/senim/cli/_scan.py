@@ -63,8 +63,9 @@ class _JsonlOut:
     def write(self, batch: pa.RecordBatch) -> None:
         from senim.report.scan import jsonl_lines
 
-        for line in jsonl_lines(batch):
-            self.fh.write(line)
+        lines = list(jsonl_lines(batch))
+        if lines:
+            self.fh.write("\n".join(lines))
             self.fh.write("\n")
 
     def close(self, *, ok: bool = True) -> None:
@@ -146,7 +147,7 @@ def scan(
             "--workers",
             help=(
                 "Local engine: processes that scan (this one included), or 'auto' "
-                "(all cores for inputs over 32 MB)."
+                "(all cores for inputs over 4 MB)."
             ),
         ),
     ] = "auto",

@@ -54,11 +54,23 @@ class KeyedHasher:
 
     def __init__(self, *, key: bytes | None = None) -> None:
         self._key = key if key is not None else _load_key()
+        self._mac = hmac.new(self._key, digestmod=hashlib.sha256)
 
     def digest(self, entity: str, value: str) -> str:
-        norm = "".join(ch for ch in value.casefold() if ch.isalnum() or ch in "@.")
-        mac = hmac.new(self._key, f"{entity}:{norm}".encode(), hashlib.sha256)
+        norm = _NOT_KEPT.sub("", value.casefold())
+        mac = self._mac.copy()  # the keyed state is prepared once
+        mac.update(f"{entity}:{norm}".encode())
         return mac.hexdigest()[:16]
+
+    def __getstate__(self) -> bytes:
+        return self._key
+
+    def __setstate__(self, key: bytes) -> None:
+        self.__init__(key=key)  # type: ignore[misc]
+
+
+_NOT_KEPT = re.compile(r"[^\w@.]|_")
+"""What the digest ignores: everything but letters, digits (``str.isalnum``), ``@`` and ``.``."""
 
 
 _ALNUM = re.compile(r"[^\W_]")

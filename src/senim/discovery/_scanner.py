@@ -47,6 +47,8 @@ RESERVED = frozenset({SOURCE_COL, RECORD_COL, OFFSET_COL})
 _CHARS_BEFORE = 60
 _SLICE_ROWS = 16384
 _CHARS_AFTER = 40
+_MEMO_SIZE = 65536
+_UNSEEN: Any = object()
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
 
@@ -168,6 +170,15 @@ class Scanner:
         self.min_score = min_score
         self.ner = ner
         self.hasher = hasher if hasher is not None else KeyedHasher()
+        self._memo: dict[str, dict[str, Any]] = {}
+        """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._memo = {}
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(
@@ -277,8 +288,14 @@ class Scanner:
                     if matches is None:
                         continue
                     verdicts = {}
+                    memo = self._memo.setdefault(det.name, {})
                     for value in matches["m"].unique().to_list():
-                        verdict = self._verdict(det, value)
+                        verdict = memo.get(value, _UNSEEN)
+                        if verdict is _UNSEEN:
+                            verdict = self._verdict(det, value)
+                            if len(memo) >= _MEMO_SIZE:
+                                memo.clear()
+                            memo[value] = verdict
                         if verdict is not False:
                             verdicts[value] = verdict
                     if not verdicts:

@@ -37,24 +37,34 @@ def iter_jsonl(report: ScanReport) -> Iterator[str]:
 def jsonl_lines(findings: pa.Table | pa.RecordBatch) -> Iterator[str]:
     """JSON Lines straight from a findings table or batch (``FINDINGS_SCHEMA``).
 
-    No per-finding objects: the columns are read once and the stored explanation, already
-    JSON, is spliced in as it is.
+    Encoded in polars, a chunk at a time, with no per-finding Python objects: the plain
+    fields are one JSON object, ``key`` is added only when set, and the stored explanation,
+    already JSON, is spliced in as it is.
     """
     if findings.num_rows == 0:
         return
-    names = [n for n in findings.schema.names if n != "explanation"]
-    has_key = "key" in names
-    dumps = json.dumps
+    names = findings.schema.names
+    plain = [n for n in names if n not in ("explanation", "key")]
+    parts: list[pl.Expr] = [pl.struct(plain).struct.json_encode().str.strip_suffix("}")]
+    if "key" in names:
+        key = pl.struct("key").struct.json_encode()  # {"key":"..."}
+        parts.append(
+            pl.when(pl.col("key").is_null())
+            .then(pl.lit(""))
+            .otherwise(pl.lit(",") + key.str.slice(1, key.str.len_chars() - 2))
+        )
+    if "explanation" in names:
+        parts.append(
+            pl.when(pl.col("explanation").is_null())
+            .then(pl.lit(""))
+            .otherwise(pl.lit(',"explanation":') + pl.col("explanation"))
+        )
+    parts.append(pl.lit("}"))
+    line = pl.concat_str(parts).alias("line")
     for lo in range(0, findings.num_rows, _JSONL_CHUNK):  # bounded memory per chunk
-        chunk = findings.slice(lo, _JSONL_CHUNK)
-        columns = [chunk.column(n).to_pylist() for n in names]
-        explanations = chunk.column("explanation").to_pylist()
-        for i, expl in enumerate(explanations):
-            row = {n: col[i] for n, col in zip(names, columns, strict=True)}
-            if has_key and row["key"] is None:
-                del row["key"]
-            text = dumps(row, ensure_ascii=False)
-            yield text if expl is None else f'{text[:-1]}, "explanation": {expl}}}'
+        chunk = pl.from_arrow(findings.slice(lo, _JSONL_CHUNK))
+        assert isinstance(chunk, pl.DataFrame)
+        yield from chunk.select(line)["line"].to_list()
 
 
 def _column_dict(c: ColumnSummary) -> dict[str, Any]:
