@@ -107,22 +107,24 @@ def main() -> None:
         with path.open("w", encoding="utf-8") as fh:
             for d in docs:
                 fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
-        elapsed, findings = time_senim(path, WORK / f"out-{label}.jsonl", [])
-        rate = n / elapsed
-        print(f"senim CLI, {label}: {n} docs in {elapsed:.2f} s = {rate:,.0f} docs/s")
         presidio = time_presidio(docs[: args.presidio_docs])
-        senim_row = f"| {label} | senim CLI (whole process) | {n:,} | {elapsed:.2f} | {rate:,.0f} | {findings:,} |"
-        if presidio is None:
-            lines.append(senim_row + " |")
-            continue
-        p_elapsed, p_found = presidio
         p_n = min(args.presidio_docs, n)
-        p_rate = p_n / p_elapsed
-        print(f"Presidio, {label}: {p_rate:,.0f} docs/s")
-        lines.append(senim_row + f" **{rate / p_rate:.1f}x** |")
-        lines.append(
-            f"| {label} | Presidio analyzer | {p_n:,} | {p_elapsed:.2f} | {p_rate:,.0f} | {p_found:,} | |"
-        )
+        p_rate = p_n / presidio[0] if presidio is not None else None
+        for how, extra in (("default: both cores", []), ("`--workers 1`", ["--workers", "1"])):
+            elapsed, findings = time_senim(path, WORK / f"out-{label}.jsonl", extra)
+            rate = n / elapsed
+            print(f"senim CLI ({how}), {label}: {n} docs in {elapsed:.2f} s = {rate:,.0f} docs/s")
+            ratio = f"**{rate / p_rate:.1f}x**" if p_rate is not None else ""
+            lines.append(
+                f"| {label} | senim CLI, whole process ({how}) | {n:,} | {elapsed:.2f} "
+                f"| {rate:,.0f} | {findings:,} | {ratio} |"
+            )
+        if presidio is not None and p_rate is not None:
+            print(f"Presidio, {label}: {p_rate:,.0f} docs/s")
+            lines.append(
+                f"| {label} | Presidio analyzer (one core) | {p_n:,} | {presidio[0]:.2f} "
+                f"| {p_rate:,.0f} | {presidio[1]:,} | |"
+            )
     lines += [
         "",
         "Target: ≥ 50x. Where senim's time goes (py-spy, sentences): about a fifth in Python "

@@ -116,25 +116,37 @@ def make_inputs(mb: int) -> tuple[Path, Path]:
     return csv_path, pq_path
 
 
-def run(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS of the process tree (MB), and stderr tail."""
+def run(args: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS and PSS of the process tree (MB), and stderr tail.
+
+    RSS is summed over the processes, so pages they share (the same polars and pyarrow
+    libraries mapped in each) count once per process; PSS splits each shared page between
+    the processes that map it, so the tree's PSS is the memory it really occupies.
+    """
     env = dict(os.environ, SENIM_HASH_KEY="benchmark", PYTHONWARNINGS="ignore")
     started = time.perf_counter()
     proc = subprocess.Popen(
         [*SENIM, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
-    peak = 0
+    peak = peak_pss = 0
     parent = psutil.Process(proc.pid)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
+            rss = pss = 0
             try:
-                procs = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                for p in [parent, *parent.children(recursive=True)]:
+                    try:
+                        info = p.memory_full_info()
+                    except psutil.Error:
+                        continue
+                    rss += info.rss
+                    pss += info.pss
             except psutil.Error:
                 pass
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.05)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -147,10 +159,10 @@ def run(args: list[str]) -> tuple[float, float, str]:
         raise RuntimeError(
             f"senim {' '.join(args)} exited {proc.returncode}: {err.decode()[-2000:]}"
         )
-    return seconds, peak / 1e6, err.decode()[-500:]
+    return seconds, peak / 1e6, peak_pss / 1e6, err.decode()[-500:]
 
 
-def render(rows: list[tuple[float, str, float, float, float, float]]) -> str:
+def render(rows: list[tuple[float, str, float, float, float, float, float]]) -> str:
     """The docs/benchmarks.md section for measured rows."""
     lines = [
         "## Scan at scale (`benchmarks/scan_scale.py`)",
@@ -158,17 +170,24 @@ def render(rows: list[tuple[float, str, float, float, float, float]]) -> str:
         "`senim scan` on a generated bank client export (10 columns, about a third of the cells",
         "personal data: names, IINs, phones, e-mails, names in comments). Size is the input",
         "file size; Parquet (zstd) holds the same rows in fewer bytes, so MB/s is given per MB",
-        "of the CSV holding those rows. Peak RSS is the whole process tree: the CLI plus its workers",
-        "(and, for Spark, the JVM and Python workers), sampled every 50 ms. Output: the summary",
-        "table (findings are kept in a memory-mapped spill file, not in RAM). The machine is",
-        "shared with other jobs, so single timings carry noise; memory is what to compare.",
+        "of the CSV holding those rows. Memory is the whole process tree: the CLI and its",
+        "helper processes (and, for Spark, the JVM and Python workers), sampled every 50 ms.",
+        "*RSS* is summed over the processes, so library pages they share (polars and pyarrow",
+        "are mapped in each) count once per process; *PSS* shares each such page out between",
+        "the processes that map it, so the tree's PSS is the memory it actually occupies.",
+        "`--workers 2` is two scanning processes: the CLI, which also reads and writes, and one",
+        "helper (plus multiprocessing's small resource tracker). Output: the summary table",
+        "(findings are kept in a memory-mapped spill file, not in RAM). The machine is shared",
+        "with other jobs, so single timings carry noise; memory is what to compare.",
         "",
-        "| data (as CSV) | input, engine | input MB | seconds | MB/s (of CSV) | peak RSS MB |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| data (as CSV) | input, engine | input MB | seconds | MB/s (of CSV) "
+        "| peak RSS MB (sum) | peak PSS MB |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for csv_mb, engine, size, secs, speed, peak in rows:
+    for csv_mb, engine, size, secs, speed, peak, pss in rows:
         lines.append(
-            f"| {csv_mb:.0f} MB | {engine} | {size:.0f} | {secs:.1f} | {speed:.2f} | {peak:.0f} |"
+            f"| {csv_mb:.0f} MB | {engine} | {size:.0f} | {secs:.1f} | {speed:.2f} "
+            f"| {peak:.0f} | {pss:.0f} |"
         )
     lines += ["", machine_line(["pyarrow", "polars", "pyspark", "psutil"]), ""]
     return "\n".join(lines)
@@ -186,20 +205,20 @@ def main() -> None:
         csv_path, pq_path = make_inputs(mb)
         for label, path, extra in (
             ("CSV, 1 process", csv_path, ["--workers", "1"]),
-            ("CSV, 2 workers", csv_path, ["--workers", "2"]),
-            ("Parquet, 2 workers", pq_path, ["--workers", "2"]),
+            ("CSV, `--workers 2`", csv_path, ["--workers", "2"]),
+            ("Parquet, `--workers 2`", pq_path, ["--workers", "2"]),
         ):
             if mb == sizes[-1] and not opts.quick and "Parquet" in label:
                 continue  # the largest size is run for CSV only (time budget)
             size = path.stat().st_size / 1e6
             csv_mb = csv_path.stat().st_size / 1e6
-            secs, peak, _ = run(["scan", str(path), "--no-progress", "-f", "table", *extra])
-            rows.append((csv_mb, label, size, secs, csv_mb / secs, peak))
+            secs, peak, pss, _ = run(["scan", str(path), "--no-progress", "-f", "table", *extra])
+            rows.append((csv_mb, label, size, secs, csv_mb / secs, peak, pss))
             print(rows[-1], flush=True)
         if not opts.no_spark and mb in spark_sizes:
             size = pq_path.stat().st_size / 1e6
             csv_mb = csv_path.stat().st_size / 1e6
-            secs, peak, _ = run(
+            secs, peak, pss, _ = run(
                 [
                     "scan",
                     str(pq_path),
@@ -212,7 +231,7 @@ def main() -> None:
                     "local[2]",
                 ]
             )
-            rows.append((csv_mb, "Parquet, Spark local[2]", size, secs, csv_mb / secs, peak))
+            rows.append((csv_mb, "Parquet, Spark local[2]", size, secs, csv_mb / secs, peak, pss))
             print(rows[-1], flush=True)
     write_section("scan-scale", render(rows))
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.sources._build import (
     EMAIL,
     IIN,
@@ -178,3 +180,15 @@ def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     report = scan_paths([tmp_path])
     assert report.entity_counts == {"KZ_IIN": 1}
     assert [s.status for s in report.sources if s.name.endswith("blob.bin")] == ["skipped"]
+
+
+@given(rows=st.integers(0, 3000), limit=st.integers(64, 1 << 16))
+def test_bounded_slices_keep_every_row_in_order(rows: int, limit: int) -> None:
+    from senim.sources._base import bounded
+
+    batch = pa.record_batch({"v": [f"row {i} " * (i % 7) for i in range(rows)]})
+    parts = list(bounded(batch, limit))
+    assert pa.Table.from_batches(parts, schema=batch.schema).equals(pa.table(batch))
+    if rows > 1 and batch.nbytes > limit:
+        assert len(parts) > 1
+        assert max(p.num_rows for p in parts) == max(1, rows * limit // batch.nbytes)

@@ -22,6 +22,7 @@ import pyarrow as pa
 from senim.errors import InputError
 
 __all__ = [
+    "BATCH_BYTES",
     "KEY_COL",
     "OFFSET_COL",
     "RECORD_COL",
@@ -29,6 +30,7 @@ __all__ = [
     "Progress",
     "Source",
     "SourceKind",
+    "bounded",
     "table_batch",
     "text_batch",
 ]
@@ -41,6 +43,10 @@ SOURCE_COL = "_senim_source"
 RECORD_COL = "_senim_record"
 OFFSET_COL = "_senim_offset"
 KEY_COL = "_senim_key"
+BATCH_BYTES = 1 << 20
+"""Upper bound on the data in one table batch handed to the scanner (about 256k characters
+of Cyrillic text): what a scanning process holds per batch, as Python strings and findings,
+grows with it."""
 
 
 class Source(Protocol):
@@ -137,3 +143,13 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's text (or its type), for messages."""
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def bounded(batch: pa.RecordBatch, max_bytes: int = BATCH_BYTES) -> Iterator[pa.RecordBatch]:
+    """``batch`` in row slices of at most about ``max_bytes`` of Arrow data (zero-copy)."""
+    if batch.nbytes <= max_bytes or batch.num_rows < 2:
+        yield batch
+        return
+    rows = max(1, batch.num_rows * max_bytes // batch.nbytes)
+    for lo in range(0, batch.num_rows, rows):
+        yield batch.slice(lo, rows)

@@ -17,6 +17,8 @@ from senim.sources._decode import DecodedText, decode_error
 __all__ = ["JsonFileSource", "JsonLinesSource", "flatten"]
 
 ROWS_PER_BATCH = 8192
+CHARS_PER_BATCH = 1 << 19
+"""JSON Lines batches end at this many characters of input too (bounded memory per batch)."""
 MAX_DOCUMENT = 512 << 20
 """A JSON document is parsed whole; larger ones must be JSON Lines (streamed)."""
 MAX_DEPTH = 64
@@ -95,6 +97,7 @@ class JsonLinesSource(_JsonSource):
         records: list[int] = []
         bad: list[int] = []
         done = 0
+        chars = 0
         try:
             with self.blob.open() as raw:
                 text = DecodedText(raw, encoding)
@@ -107,9 +110,10 @@ class JsonLinesSource(_JsonSource):
                     except (json.JSONDecodeError, RecursionError):
                         bad.append(lineno + 1)
                         continue
-                    if len(rows) >= ROWS_PER_BATCH:
+                    chars += len(line)
+                    if len(rows) >= ROWS_PER_BATCH or chars >= CHARS_PER_BATCH:
                         yield rows_to_batch(rows, records, self.part)
-                        rows, records = [], []
+                        rows, records, chars = [], [], 0
                         if progress is not None:
                             progress(text.bytes_read - done)
                             done = text.bytes_read

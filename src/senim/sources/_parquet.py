@@ -9,7 +9,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from senim.errors import InputError
-from senim.sources._base import RECORD_COL, SOURCE_COL, Progress, SourceKind, first_line
+from senim.sources._base import (
+    RECORD_COL,
+    SOURCE_COL,
+    Progress,
+    SourceKind,
+    bounded,
+    first_line,
+)
 from senim.sources._blob import Blob, FileBlob, _BlobSource
 
 __all__ = ["ParquetFileSource"]
@@ -63,7 +70,8 @@ class ParquetFileSource(_BlobSource):
                 record += n
                 if progress is not None:
                     progress(self.size * n // total_rows)
-                yield from table.combine_chunks().to_batches()
+                for whole in table.combine_chunks().to_batches():
+                    yield from bounded(whole)
         except (pa.ArrowException, OSError) as exc:
             raise InputError(
                 "source.parse_failed", source=self.name, reason=first_line(exc)
