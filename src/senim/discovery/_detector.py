@@ -111,6 +111,11 @@ class Detector:
     def column_matcher(self) -> ContextMatcher:
         return ContextMatcher({"any": self.column_hints})
 
+    @cached_property
+    def has_context(self) -> bool:
+        """Does text near a candidate matter (context or negative context words)?"""
+        return bool(self.context_matcher) or bool(self.negative_matcher)
+
     def prefilter(self) -> str | None:
         """Rust regex selecting rows worth a closer look (``None``: every row)."""
         if self.prefilter_regex is not None:

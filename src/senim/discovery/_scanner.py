@@ -172,13 +172,15 @@ class Scanner:
         self.hasher = hasher if hasher is not None else KeyedHasher()
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
+        self._near: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_near")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._memo = {}
+        self._near = {}
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(
@@ -383,18 +385,12 @@ class Scanner:
         if verdict is True and det.validated_score > score:
             adjustments.append(("validated", round(det.validated_score - score, 4), ""))
             score = det.validated_score
-        window: tuple[str, str] | None = None
-        if det.negative_matcher:
-            window = _window(text, start, end)
-            if any(det.negative_matcher.search(part) for part in window):
-                return None
+        negative, near = self._nearby(det, text, start, end) if det.has_context else (False, None)
+        if negative:
+            return None
         term, where = col_term, "column"
-        if term is None and det.context_matcher:
-            if window is None:
-                window = _window(text, start, end)
-            before, after = window
-            term = det.context_matcher.search(before) or det.context_matcher.search(after)
-            where = "text"
+        if term is None and near is not None:
+            term, where = near, "text"
         if term is not None:
             boost = min(1.0, score + CONTEXT_BOOST) - score
             adjustments.append(("context", round(boost, 4), f"{where}:{term}"))
@@ -404,6 +400,33 @@ class Scanner:
         if score < self.min_score:
             return None
         return _Hit(start, end, score, det, pattern, base, tuple(adjustments))
+
+    def _nearby(self, det: Detector, text: str, start: int, end: int) -> tuple[bool, str | None]:
+        """Negative context near the span, and the first context word near it.
+
+        Both depend only on the characters within reach of the window (one more on each
+        side decides whether an edge word was cut), so the answer is remembered per
+        detector and neighbourhood: table cells and templated letters repeat them.
+        """
+        key = (
+            det.name,
+            text[max(0, start - _CHARS_BEFORE - 1) : start],
+            text[end : end + _CHARS_AFTER + 1],
+        )
+        found = self._near.get(key)
+        if found is None:
+            before, after = _window(text, start, end)
+            negative = bool(det.negative_matcher) and any(
+                det.negative_matcher.search(part) for part in (before, after)
+            )
+            term = None
+            if not negative and det.context_matcher:
+                term = det.context_matcher.search(before) or det.context_matcher.search(after)
+            found = (negative, term)
+            if len(self._near) >= _MEMO_SIZE:
+                self._near.clear()
+            self._near[key] = found
+        return found
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
         """The per-string path (``scan_text``): same candidates and the same scoring rule."""
