@@ -47,7 +47,7 @@ RESERVED = frozenset({SOURCE_COL, RECORD_COL, OFFSET_COL})
 _CHARS_BEFORE = 60
 _SLICE_ROWS = 16384
 _CHARS_AFTER = 40
-_MEMO_SIZE = 65536
+_MEMO_SIZE = 8192
 _UNSEEN: Any = object()
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 

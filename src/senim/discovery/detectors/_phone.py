@@ -61,7 +61,7 @@ def region(value: str) -> str | None:
     return _region(("+" if text.startswith("+") else "") + digits)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def _region(canonical: str) -> str | None:
     digits = canonical.lstrip("+")
     international = canonical.startswith("+")
