@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import polars as pl
@@ -48,6 +48,8 @@ _CHARS_BEFORE = 60
 _SLICE_ROWS = 16384
 _CHARS_AFTER = 40
 _MEMO_SIZE = 8192
+_CELL_CHARS = 64
+"""Columns whose values average at most this many characters are treated as table cells."""
 _UNSEEN: Any = object()
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
@@ -279,6 +281,8 @@ class Scanner:
         if values.len() == 0 or values.null_count() == values.len():
             return hits
         frame = pl.DataFrame({"v": values}).with_row_index("row")
+        mean = values.str.len_chars().mean()
+        present = self._present(frame) if isinstance(mean, float) and mean <= _CELL_CHARS else None
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -286,6 +290,8 @@ class Scanner:
             seen: set[tuple[int, int, int]] = set()
             if det.extracts_by_pattern():
                 for pattern in det.patterns:
+                    if present is not None and pattern.rust() not in present:
+                        continue
                     matches = _extract(frame, pattern.rust())
                     if matches is None:
                         continue
@@ -319,6 +325,8 @@ class Scanner:
                 continue
             unit = det.unit_regex()
             if unit is not None:
+                if present is not None and unit not in present:
+                    continue
                 units = _extract(frame, unit)
                 if units is None:
                     continue
@@ -352,6 +360,33 @@ class Scanner:
                     if hit is not None:
                         hits.setdefault(row, []).append(hit)
         return hits
+
+    def _present(self, frame: pl.DataFrame) -> set[str]:
+        """The extraction regexes that match somewhere in column ``v``: one polars pass.
+
+        Used for columns of short values (table cells): most hold one kind of value, so
+        most patterns match nowhere, and testing them all at once (in parallel, no captures)
+        spares an extraction each. Free text holds every kind, so there it would only add.
+        """
+        regexes = self._regexes
+        if not regexes:
+            return set()
+        found = frame.select(
+            pl.col("v").str.contains(rx).any().alias(str(i)) for i, rx in enumerate(regexes)
+        ).row(0)
+        return {rx for rx, hit in zip(regexes, found, strict=True) if hit}
+
+    @cached_property
+    def _regexes(self) -> tuple[str, ...]:
+        out: dict[str, None] = {}
+        for det in self.detectors:
+            if det.extracts_by_pattern():
+                out.update(dict.fromkeys(p.rust() for p in det.patterns))
+            else:
+                unit = det.unit_regex()
+                if unit is not None:
+                    out[unit] = None
+        return tuple(out)
 
     def _verdict(self, det: Detector, value: str) -> bool | None:
         verdict = det.validate(value)
@@ -505,12 +540,10 @@ class _Columns:
 
 def _extract(frame: pl.DataFrame, regex: str) -> pl.DataFrame | None:
     """(row, m) for every match of ``regex`` in column ``v``, in text order; None if none."""
-    out = (
-        frame.select("row", pl.col("v").str.extract_all(regex).alias("m"))
-        .explode("m")
-        .drop_nulls("m")
+    found = frame.select("row", pl.col("v").str.extract_all(regex).alias("m")).filter(
+        pl.col("m").list.len() > 0
     )
-    return out if out.height else None
+    return found.explode("m") if found.height else None
 
 
 def _locate(
