@@ -79,6 +79,10 @@ def _run(batch: pa.RecordBatch, source: str, offset: int) -> Result:
     return scan_unit(_worker_scanner, batch, source=source, record_offset=offset)
 
 
+def _noop() -> None:
+    return None
+
+
 def cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -105,6 +109,9 @@ class LocalEngine:
                 initializer=_init,
                 initargs=(pickle.dumps(self.scanner),),
             )
+            for _ in range(self.workers - 1):
+                # start the helpers now: their imports overlap this process's first batch
+                self._pool.submit(_noop)
         return self._pool
 
     def _local(self, unit: Unit) -> Result:
