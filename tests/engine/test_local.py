@@ -72,7 +72,7 @@ def test_this_process_and_helpers_keep_input_order(clients: Path, workers: int) 
 def test_pandas_probe_is_answered_without_importing_pandas() -> None:
     code = (
         "import sys, pyarrow as pa\n"
-        "from senim.engine import skip_pandas_probe\n"
+        "from senim.engine._local import skip_pandas_probe\n"
         "skip_pandas_probe()\n"
         "pa.array(['x']); pa.RecordBatch.from_pydict({'a': [1]})\n"
         "assert 'pandas' not in sys.modules, 'pyarrow imported pandas'\n"
@@ -83,6 +83,18 @@ def test_pandas_probe_is_answered_without_importing_pandas() -> None:
     pytest.importorskip("pandas")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_lean_process_uses_the_system_allocator(monkeypatch: pytest.MonkeyPatch) -> None:
+    code = (
+        "import pyarrow as pa\n"
+        "from senim.engine import lean_process\n"
+        "lean_process()\n"
+        "print(pa.default_memory_pool().backend_name)\n"
+    )
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "system", done.stderr
 
 
 def test_spilled_findings_equal_in_memory(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -209,9 +209,9 @@ def scan(
             raise UsageError("scan.bad_sample", value=sample)
         n_workers = _workers(workers)
         if engine == "local":
-            from senim.engine import skip_pandas_probe
+            from senim.engine import lean_process
 
-            skip_pandas_probe()
+            lean_process()
         wanted_fail = _split(fail_on)
         scanner = Scanner(entities=_split(entities), min_score=min_score, ner=ner)
         if wanted_fail and wanted_fail != ["ANY"]:

@@ -5,7 +5,7 @@ they produce the same findings.
 """
 
 from senim.engine._batch import RowCount, scan_unit
-from senim.engine._local import LocalEngine, Workers, skip_pandas_probe
+from senim.engine._local import LocalEngine, Workers, lean_process
 from senim.engine._sink import FindingsSink, StreamedScanReport
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
     "RowCount",
     "StreamedScanReport",
     "Workers",
+    "lean_process",
     "scan_unit",
-    "skip_pandas_probe",
 ]

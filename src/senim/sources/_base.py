@@ -43,7 +43,7 @@ SOURCE_COL = "_senim_source"
 RECORD_COL = "_senim_record"
 OFFSET_COL = "_senim_offset"
 KEY_COL = "_senim_key"
-BATCH_BYTES = 1 << 20
+BATCH_BYTES = 1 << 19
 """Upper bound on the data in one table batch handed to the scanner (about 256k characters
 of Cyrillic text): what a scanning process holds per batch, as Python strings and findings,
 grows with it."""

@@ -21,7 +21,7 @@ from senim.sources._blob import Blob, FileBlob, _BlobSource
 
 __all__ = ["ParquetFileSource"]
 
-BATCH_ROWS = 8192
+BATCH_ROWS = 2048
 
 
 class ParquetFileSource(_BlobSource):
