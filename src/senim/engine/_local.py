@@ -158,15 +158,11 @@ class LocalEngine:
                     remote += 1
                 else:
                     pending.append(self._local(unit))
-                while pending and _ready(pending[0]):
-                    head = pending.popleft()
-                    if isinstance(head, Future):
-                        remote -= 1
-                        yield head.result()
-                    else:
-                        yield head
-                if remote >= 2 * helpers and len(pending) > 2 * self.workers:
-                    # this process ran ahead of a slow helper: wait for the oldest result
+                # hand back what is done; if this process ran ahead of a slow helper, wait
+                while pending and (
+                    _ready(pending[0])
+                    or (remote >= 2 * helpers and len(pending) > 2 * self.workers)
+                ):
                     head = pending.popleft()
                     if isinstance(head, Future):
                         remote -= 1
