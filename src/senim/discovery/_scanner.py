@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -51,6 +51,7 @@ _MEMO_SIZE = 8192
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
 _UNSEEN: Any = object()
+_V = TypeVar("_V")
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
 
@@ -289,6 +290,7 @@ class Scanner:
             col_term = ctx.term(det)
             seen: set[tuple[int, int, int]] = set()
             if det.extracts_by_pattern():
+                memo = self._memo.setdefault(det.name, {})
                 for pattern in det.patterns:
                     if present is not None and pattern.rust() not in present:
                         continue
@@ -296,14 +298,10 @@ class Scanner:
                     if matches is None:
                         continue
                     verdicts = {}
-                    memo = self._memo.setdefault(det.name, {})
                     for value in matches["m"].unique().to_list():
                         verdict = memo.get(value, _UNSEEN)
                         if verdict is _UNSEEN:
-                            verdict = self._verdict(det, value)
-                            if len(memo) >= _MEMO_SIZE:
-                                memo.clear()
-                            memo[value] = verdict
+                            verdict = _remember(memo, value, self._verdict(det, value))
                         if verdict is not False:
                             verdicts[value] = verdict
                     if not verdicts:
@@ -457,10 +455,7 @@ class Scanner:
             term = None
             if not negative and det.context_matcher:
                 term = det.context_matcher.search(before) or det.context_matcher.search(after)
-            found = (negative, term)
-            if len(self._near) >= _MEMO_SIZE:
-                self._near.clear()
-            self._near[key] = found
+            found = _remember(self._near, key, (negative, term))
         return found
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
@@ -536,6 +531,14 @@ class _Columns:
 
     def batch(self) -> pa.RecordBatch:
         return pa.RecordBatch.from_pydict(self.cols, schema=FINDINGS_SCHEMA)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
+    """Store ``value`` in a bounded memo (emptied when full: recent values matter most)."""
+    if len(cache) >= _MEMO_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _extract(frame: pl.DataFrame, regex: str) -> pl.DataFrame | None:
