@@ -169,3 +169,13 @@ def test_nothing_scan_finds_survives_default_deid(parts: list[str], noise: str) 
     out = Deidentifier(scanner=_SCANNER).text(text)
     for value in found:
         assert value not in out
+
+
+def test_a_found_value_is_replaced_where_it_repeats() -> None:
+    """The second IP reads as a version number ("... V"), yet it is the same value."""
+    text = "IP 95.56.1.2 ИИН 900101300007 ИИН 900101300007 IP 95.56.1.2 V; 95.56.1.23"
+    found = [text[f.start : f.end] for f in _SCANNER.scan_text(text)]
+    assert found.count("95.56.1.2") == 1
+    out = Deidentifier(scanner=_SCANNER).text(text)
+    assert "95.56.1.2 " not in out
+    assert out.endswith("; 95.56.1.23")  # a longer token is another value

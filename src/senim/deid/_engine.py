@@ -61,10 +61,15 @@ def apply_findings(
     spans: Sequence[tuple[int, int, str]],
     replace: Any,
 ) -> str:
-    """``text`` with each ``(start, end, entity)`` span replaced by ``replace(value, entity)``."""
+    """``text`` with each ``(start, end, entity)`` span replaced by ``replace(value, entity)``.
+
+    A value found once is replaced wherever else it stands in ``text`` as a whole token,
+    even where the scanner did not report it (an IP next to "v" reads as a version number
+    there): de-identified text never keeps a copy of what it removed.
+    """
     out: list[str] = []
     pos = 0
-    for start, end, entity in sorted(spans):
+    for start, end, entity in sorted([*spans, *_repeats(text, spans)]):
         if start < pos:  # overlapping spans are resolved by the scanner; be safe anyway
             continue
         out.append(text[pos:start])
@@ -72,6 +77,32 @@ def apply_findings(
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _repeats(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Other whole-token occurrences of the spans' values that overlap no span."""
+    if not spans:
+        return []
+    found: dict[str, tuple[str, int]] = {}  # value -> (entity, spans holding it)
+    for start, end, entity in spans:
+        value = text[start:end]
+        found[value] = (entity, found.get(value, (entity, 0))[1] + 1)
+    taken = [(start, end) for start, end, _ in spans]
+    extra: list[tuple[int, int, str]] = []
+    for value, (entity, n) in found.items():
+        if not value.strip() or text.count(value) <= n:
+            continue  # the usual case: no copy outside the reported spans
+        at = text.find(value)
+        while at >= 0:
+            end = at + len(value)
+            edge_ok = (at == 0 or not text[at - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            )
+            if edge_ok and all(end <= s or e <= at for s, e in taken):
+                extra.append((at, end, entity))
+                taken.append((at, end))
+            at = text.find(value, at + 1)
+    return extra
 
 
 class Deidentifier:
