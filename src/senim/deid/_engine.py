@@ -81,8 +81,12 @@ def apply_findings(
 
 def _repeats(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Other whole-token occurrences of the spans' values that overlap no span."""
-    if not spans:
-        return []
+    count = text.count
+    for start, end, _ in spans:
+        if count(text[start:end]) > 1:
+            break
+    else:
+        return []  # the usual case: every value stands once
     found: dict[str, tuple[str, int]] = {}  # value -> (entity, spans holding it)
     for start, end, entity in spans:
         value = text[start:end]
@@ -91,7 +95,7 @@ def _repeats(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int
     extra: list[tuple[int, int, str]] = []
     for value, (entity, n) in found.items():
         if not value.strip() or text.count(value) <= n:
-            continue  # the usual case: no copy outside the reported spans
+            continue  # no copy outside the reported spans
         at = text.find(value)
         while at >= 0:
             end = at + len(value)
