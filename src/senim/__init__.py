@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from senim._version import __version__
 from senim.errors import (
     CheckFailed,
     ConfigError,
@@ -26,6 +25,7 @@ from senim.errors import (
 )
 
 _LAZY: dict[str, str] = {
+    "__version__": "senim._version",  # importlib.metadata: looked up when asked for
     # scan
     "ColumnSummary": "senim.discovery._report",
     "Detector": "senim.discovery",
@@ -167,6 +167,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from senim._version import __version__
     from senim.audit import (
         FairnessReport,
         audit_decisions,

@@ -191,3 +191,33 @@ def test_closed_output_pipe_stops_quietly(tmp_path: Path) -> None:
     assert proc.wait(timeout=120) == 0
     assert json.loads(first)["entity"] == "KZ_IIN"
     assert stderr == ""
+
+
+def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code or pandas.
+
+    They belong to database sources and the scan state, HTML reports, and explicit pandas
+    conversions; each costs a scanning process start-up time (and memory) for nothing.
+    """
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "docs.jsonl"
+    data.write_text('{"text": "Иванов Иван, ИИН 900101300007"}\n', encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from senim.cli import app\n"
+        f"app(['scan', {str(data)!r}, '-f', 'jsonl', '--no-progress'], standalone_mode=False)\n"
+        "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SENIM_HASH_KEY": "k"},
+    ).stdout.splitlines()
+    assert json.loads(out[0])["entity"] == "PERSON"
+    assert out[-1] == "[]"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import typer
 
-from senim import __version__
 from senim.cli import _audit, _deid, _risk, _scan
 
 app = typer.Typer(
@@ -25,6 +24,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from senim._version import __version__
+
         typer.echo(f"senim {__version__}")
         raise typer.Exit()
 

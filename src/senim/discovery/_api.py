@@ -18,9 +18,8 @@ from senim.discovery._scanner import Scanner
 from senim.errors import InputError, SenimError
 from senim.sources import Skipped, Source, SourceKind, iter_sources
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits
-from senim.sources._base import fingerprint_of, first_line, problems_of
+from senim.sources._base import MAX_CACHED_FINDINGS, fingerprint_of, first_line, problems_of
 from senim.sources._sql import is_database_url, iter_database_sources
-from senim.sources._state import MAX_CACHED_FINDINGS
 
 __all__ = [
     "scan_database",

@@ -8,11 +8,13 @@ plus ``data/names_kk_extra.txt``. Every Cyrillic name also gets its Latin transl
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 __all__ = ["Lexicon", "lexicon", "transliterations"]
 
@@ -58,12 +60,22 @@ class Lexicon:
 
 
 def _dataset(locale: str) -> dict[str, object]:
-    try:
-        path = resources.files("mimesis").joinpath("datasets", locale, "person.json")
-        data: dict[str, object] = json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, ModuleNotFoundError, json.JSONDecodeError):
+    """mimesis's person dataset for ``locale``, read from the installed package's data files.
+
+    The package is located, not imported: importing mimesis loads its whole provider
+    machinery (about 0.1 s, at every scanner start) and senim only reads its JSON.
+    """
+    spec = importlib.util.find_spec("mimesis")
+    if spec is None or not spec.submodule_search_locations:
         return {}
-    return data
+    for folder in spec.submodule_search_locations:
+        path = Path(folder, "datasets", locale, "person.json")
+        try:
+            data: dict[str, object] = json.loads(path.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        return data
+    return {}
 
 
 def _names(value: object) -> list[str]:

@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
-
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from senim._i18n import message, resolve_lang
-from senim._version import __version__
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @cache
 def _environment(extra_packages: tuple[str, ...]) -> Environment:
+    # jinja2 loads with the first report, not with every command that could write one
+    from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
     loaders = [PackageLoader("senim.report", "templates")]
     loaders += [PackageLoader(pkg, "templates") for pkg in extra_packages]
     env = Environment(
@@ -42,6 +45,8 @@ def render_html(
     package: str | None = None,
 ) -> str:
     """Render ``template`` (from ``senim.report`` or ``package``'s ``templates/`` folder)."""
+    from senim._version import __version__
+
     code = resolve_lang(lang)
     env = _environment((package,) if package else ())
 

@@ -24,6 +24,7 @@ from senim.errors import InputError
 __all__ = [
     "BATCH_BYTES",
     "KEY_COL",
+    "MAX_CACHED_FINDINGS",
     "OFFSET_COL",
     "RECORD_COL",
     "SOURCE_COL",
@@ -47,6 +48,9 @@ BATCH_BYTES = 1 << 19
 """Upper bound on the data in one table batch handed to the scanner (about 256k characters
 of Cyrillic text): what a scanning process holds per batch, as Python strings and findings,
 grows with it."""
+MAX_CACHED_FINDINGS = 200_000
+"""Sources with more findings than this are not kept in the incremental scan state (they
+are re-scanned next time)."""
 
 
 class Source(Protocol):

@@ -19,13 +19,12 @@ from sqlalchemy import delete, insert, select
 
 from senim.discovery._model import FINDINGS_SCHEMA
 from senim.discovery._scanner import Scanner
+from senim.sources._base import MAX_CACHED_FINDINGS
 from senim.sources._state_schema import scan_state
 from senim.store import Store
 
 __all__ = ["MAX_CACHED_FINDINGS", "Cached", "ScanState", "scanner_config"]
 
-MAX_CACHED_FINDINGS = 200_000
-"""Sources with more findings than this are not stored (they are re-scanned next time)."""
 READER_VERSION = "1"
 
 
