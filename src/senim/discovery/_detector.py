@@ -148,17 +148,14 @@ class Detector:
                 yield Candidate(start, end, pattern.name, pattern.score)
 
     def _bounded(self, text: str, start: int, end: int) -> bool:
-        if self.boundary == "none":
+        """Does the span respect :attr:`boundary` (the characters just outside it)?"""
+        boundary = self.boundary
+        if boundary == "none":
             return True
-        before = text[start - 1] if start > 0 else ""
-        after = text[end] if end < len(text) else ""
-        for ch in (before, after):
-            if not ch:
-                continue
-            if self.boundary == "digit" and ch.isdigit():
-                return False
-            if self.boundary == "alnum" and ch.isalnum():
-                return False
-            if self.boundary == "word" and (ch.isalnum() or ch == "_"):
-                return False
-        return True
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if boundary == "alnum":
+            return not (before.isalnum() or after.isalnum())
+        if boundary == "digit":
+            return not (before.isdigit() or after.isdigit())
+        return not (before.isalnum() or after.isalnum() or before == "_" or after == "_")

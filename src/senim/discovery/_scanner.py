@@ -236,7 +236,7 @@ class Scanner:
         records = _column_or(batch, RECORD_COL)
         offsets = _column_or(batch, OFFSET_COL)
         is_text = offsets is not None
-        out = _Columns()
+        out = _Columns(self)
         for name in columns if columns is not None else names:
             if name in RESERVED:
                 continue
@@ -259,7 +259,7 @@ class Scanner:
                     record = record_offset + row
                 col = None if is_text else name
                 for hit in _resolve_overlaps(hits):
-                    out.add(self, hit, text, src, record, col, base)
+                    out.add(hit, text, src, record, col, base)
         return out.batch()
 
     def scan_batch_findings(self, batch: pa.RecordBatch, **kwargs: Any) -> list[Finding]:
@@ -284,6 +284,14 @@ class Scanner:
         frame = pl.DataFrame({"v": values}).with_row_index("row")
         mean = values.str.len_chars().mean()
         present = self._present(frame) if isinstance(mean, float) and mean <= _CELL_CHARS else None
+        wanted = {
+            rx: None
+            for det in self.detectors
+            if not ctx.negative(det)
+            for rx in _extraction_regexes(det)
+            if present is None or rx in present
+        }
+        extracted = _extract(frame, list(wanted))
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -292,13 +300,11 @@ class Scanner:
             if det.extracts_by_pattern():
                 memo = self._memo.setdefault(det.name, {})
                 for pattern in det.patterns:
-                    if present is not None and pattern.rust() not in present:
-                        continue
-                    matches = _extract(frame, pattern.rust())
+                    matches = extracted.get(pattern.rust())
                     if matches is None:
                         continue
                     verdicts = {}
-                    for value in matches["m"].unique().to_list():
+                    for value in dict.fromkeys(matches[1]):
                         verdict = memo.get(value, _UNSEEN)
                         if verdict is _UNSEEN:
                             verdict = _remember(memo, value, self._verdict(det, value))
@@ -323,13 +329,11 @@ class Scanner:
                 continue
             unit = det.unit_regex()
             if unit is not None:
-                if present is not None and unit not in present:
-                    continue
-                units = _extract(frame, unit)
+                units = extracted.get(unit)
                 if units is None:
                     continue
                 per_unit: dict[str, list[Candidate]] = {}
-                for value in units["m"].unique().to_list():
+                for value in dict.fromkeys(units[1]):
                     cands = list(det.candidates(value))
                     if cands:
                         per_unit[value] = cands
@@ -376,15 +380,7 @@ class Scanner:
 
     @cached_property
     def _regexes(self) -> tuple[str, ...]:
-        out: dict[str, None] = {}
-        for det in self.detectors:
-            if det.extracts_by_pattern():
-                out.update(dict.fromkeys(p.rust() for p in det.patterns))
-            else:
-                unit = det.unit_regex()
-                if unit is not None:
-                    out[unit] = None
-        return tuple(out)
+        return tuple({rx: None for det in self.detectors for rx in _extraction_regexes(det)})
 
     def _verdict(self, det: Detector, value: str) -> bool | None:
         verdict = det.validate(value)
@@ -499,38 +495,52 @@ class Scanner:
 
 
 class _Columns:
-    """Findings accumulated column-wise (no per-finding objects on the batch path)."""
+    """Findings gathered as plain tuples, turned into columns once per batch.
 
-    def __init__(self) -> None:
-        self.cols: dict[str, list[Any]] = {name: [] for name in FINDINGS_SCHEMA.names}
+    No per-finding objects on the batch path: previews, digests and explanations are
+    computed column by column when the batch is built.
+    """
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+        self.rows: list[tuple[_Hit, str, str, int | None, str | None, int]] = []
 
     def add(
-        self,
-        scanner: Scanner,
-        hit: _Hit,
-        text: str,
-        source: str,
-        record: int | None,
-        column: str | None,
-        base: int,
+        self, hit: _Hit, text: str, source: str, record: int | None, column: str | None, base: int
     ) -> None:
-        value = text[hit.start : hit.end]
-        c = self.cols
-        c["source"].append(source)
-        c["record"].append(record)
-        c["column"].append(column)
-        c["start"].append(hit.start + base)
-        c["end"].append(hit.end + base)
-        c["entity"].append(hit.detector.entity)
-        c["score"].append(round(hit.score, 4))
-        c["detector"].append(hit.detector.name)
-        c["preview"].append(mask_preview(value))
-        c["digest"].append(scanner.hasher.digest(hit.detector.entity, value))
-        c["explanation"].append(hit.explanation_json())
-        c["key"].append(None)  # set by senim.engine for database rows
+        self.rows.append((hit, text, source, record, column, base))
 
     def batch(self) -> pa.RecordBatch:
-        return pa.RecordBatch.from_pydict(self.cols, schema=FINDINGS_SCHEMA)
+        rows = self.rows
+        hits = [r[0] for r in rows]
+        values = [r[1][h.start : h.end] for h, r in zip(hits, rows, strict=True)]
+        entities = [h.detector.entity for h in hits]
+        digest = self.scanner.hasher.digest
+        cols: dict[str, list[Any]] = {
+            "source": [r[2] for r in rows],
+            "record": [r[3] for r in rows],
+            "column": [r[4] for r in rows],
+            "start": [h.start + r[5] for h, r in zip(hits, rows, strict=True)],
+            "end": [h.end + r[5] for h, r in zip(hits, rows, strict=True)],
+            "entity": entities,
+            "score": [round(h.score, 4) for h in hits],
+            "detector": [h.detector.name for h in hits],
+            "preview": [mask_preview(v) for v in values],
+            "digest": [digest(e, v) for e, v in zip(entities, values, strict=True)],
+            "explanation": [h.explanation_json() for h in hits],
+            "key": [None] * len(rows),  # set by senim.engine for database rows
+        }
+        return pa.RecordBatch.from_pydict(
+            {name: cols[name] for name in FINDINGS_SCHEMA.names}, schema=FINDINGS_SCHEMA
+        )
+
+
+def _extraction_regexes(det: Detector) -> tuple[str, ...]:
+    """The Rust regexes whose matches the batch path extracts for ``det`` (maybe none)."""
+    if det.extracts_by_pattern():
+        return tuple(p.rust() for p in det.patterns)
+    unit = det.unit_regex()
+    return (unit,) if unit is not None else ()
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
@@ -541,16 +551,27 @@ def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
     return value
 
 
-def _extract(frame: pl.DataFrame, regex: str) -> pl.DataFrame | None:
-    """(row, m) for every match of ``regex`` in column ``v``, in text order; None if none."""
-    found = frame.select("row", pl.col("v").str.extract_all(regex).alias("m")).filter(
-        pl.col("m").list.len() > 0
-    )
-    return found.explode("m") if found.height else None
+def _extract(frame: pl.DataFrame, regexes: Sequence[str]) -> dict[str, tuple[list[int], list[str]]]:
+    """Every match of each regex in column ``v``: (rows, values) in text order, per regex.
+
+    All regexes run in one polars call (in parallel); regexes that match nowhere are absent.
+    """
+    lazy = frame.lazy()
+    queries = [
+        lazy.select("row", pl.col("v").str.extract_all(rx).alias("m"))
+        .filter(pl.col("m").list.len() > 0)
+        .explode("m")
+        for rx in regexes
+    ]
+    out: dict[str, tuple[list[int], list[str]]] = {}
+    for rx, found in zip(regexes, pl.collect_all(queries), strict=True):
+        if found.height:
+            out[rx] = (found["row"].to_list(), found["m"].to_list())
+    return out
 
 
 def _locate(
-    matches: pl.DataFrame, texts: list[str | None], keep: set[str]
+    matches: tuple[list[int], list[str]], texts: list[str | None], keep: set[str]
 ) -> Iterator[tuple[int, int, int, str]]:
     """Character positions of the extracted matches whose value is in ``keep``.
 
@@ -558,12 +579,14 @@ def _locate(
     the previous match in its row: all matches of a row are located, kept or not, so a kept
     value is never placed where an earlier, longer match covered it.
     """
-    rows_with_kept = matches.filter(pl.col("m").is_in(list(keep)))["row"].unique()
-    if rows_with_kept.len() == 0:
+    rows, values = matches
+    wanted = {row for row, value in zip(rows, values, strict=True) if value in keep}
+    if not wanted:
         return
-    matches = matches.filter(pl.col("row").is_in(rows_with_kept))
     last: dict[int, int] = {}
-    for row, value in zip(matches["row"].to_list(), matches["m"].to_list(), strict=True):
+    for row, value in zip(rows, values, strict=True):
+        if row not in wanted:
+            continue
         text = texts[row]
         if text is None or not value:
             continue
