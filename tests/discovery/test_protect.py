@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +21,24 @@ def test_mask_keeps_length_and_separators(value: str) -> None:
 def test_mask_hides_the_middle_of_numbers(value: str) -> None:
     masked = mask_preview(value)
     assert masked[2:-2] == "•" * (len(value) - 4)
+
+
+@pytest.mark.parametrize(
+    ("value", "preview"),
+    [
+        ("+7 701 123 45 67", "+7 7•• ••• •• 67"),  # long digit runs: two first, two last
+        ("900101300007", "90••••••••07"),
+        ("4111-1111-1111-1111", "41••-••••-••••-••11"),
+        ("KZ86125KZT5004100100", "K••••••K••••••••••••"),  # under 80% digits: word rule
+        ("Иванов Иван Иванович", "И••••• И••• И•••••••"),  # first letter of each word
+        ("Әлия Нұрланқызы", "Ә••• Н•••••••••"),
+        ("ivan.petrov@mail.kz", "i•••.p•••••@m•••.k•"),
+        ("12 34", "•• ••"),  # short values: fully masked
+        ("ab", "••"),
+    ],
+)
+def test_mask_preview_table(value: str, preview: str) -> None:
+    assert mask_preview(value) == preview
 
 
 @given(

@@ -89,13 +89,25 @@ def mask_preview(value: str) -> str:
     if n < 4:
         return masked
     alnum = masked.count(_MASK) - value.count(_MASK)
-    chars = list(masked)
     if alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8:
-        positions = [m.start() for m in _ALNUM.finditer(value)]
-        for i in (*positions[:2], *positions[-2:]):
+        chars = list(masked)
+        for i in (*_edge_alnum(value, range(n)), *_edge_alnum(value, range(n - 1, -1, -1))):
             chars[i] = value[i]
         return "".join(chars)
-    if alnum >= 6:
-        for m in _WORD.finditer(value):
-            chars[m.start()] = value[m.start()]
+    if alnum < 6:
+        return masked
+    chars = list(masked)
+    for m in _WORD.finditer(value):
+        chars[m.start()] = value[m.start()]
     return "".join(chars)
+
+
+def _edge_alnum(value: str, order: range) -> list[int]:
+    """Positions of the first two letters/digits of ``value`` met in ``order``."""
+    found: list[int] = []
+    for i in order:
+        if value[i].isalnum():
+            found.append(i)
+            if len(found) == 2:
+                break
+    return found

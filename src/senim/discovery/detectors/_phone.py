@@ -38,7 +38,7 @@ def _kz_national() -> re.Pattern[str] | None:
 
 def parse(value: str) -> phonenumbers.PhoneNumber | None:
     """Parse a candidate written with ``+CC``, or with the ``8`` trunk prefix used in KZ/RU."""
-    digits = "".join(ch for ch in value if ch.isdigit())
+    digits = "".join(filter(str.isdigit, value))
     text = value.strip()
     try:
         if text.startswith("+"):
@@ -57,7 +57,7 @@ def region(value: str) -> str | None:
     number's canonical form: ``+`` (when written) and the digits.
     """
     text = value.strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(filter(str.isdigit, text))
     return _region(("+" if text.startswith("+") else "") + digits)
 
 

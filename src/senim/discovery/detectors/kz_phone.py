@@ -28,7 +28,7 @@ class KzPhoneDetector(Detector):
     column_hints = ("phone*", "tel", "телефон*", "тел", "mobile*", "моб*", "msisdn", "ұялы*")
 
     def validate(self, value: str) -> bool | None:
-        digits = "".join(ch for ch in value if ch.isdigit())
+        digits = "".join(filter(str.isdigit, value))
         if not value.lstrip().startswith("+") and len(digits) == 11 and digits[0] == "7":
             value = "+" + digits
         return region(value) == "KZ"
