@@ -513,15 +513,15 @@ class _Columns:
     def batch(self) -> pa.RecordBatch:
         rows = self.rows
         hits = [r[0] for r in rows]
-        values = [r[1][h.start : h.end] for h, r in zip(hits, rows, strict=True)]
+        values = [text[h.start : h.end] for h, text, *_ in rows]
         entities = [h.detector.entity for h in hits]
         digest = self.scanner.hasher.digest
         cols: dict[str, list[Any]] = {
             "source": [r[2] for r in rows],
             "record": [r[3] for r in rows],
             "column": [r[4] for r in rows],
-            "start": [h.start + r[5] for h, r in zip(hits, rows, strict=True)],
-            "end": [h.end + r[5] for h, r in zip(hits, rows, strict=True)],
+            "start": [h.start + base for h, *_, base in rows],
+            "end": [h.end + base for h, *_, base in rows],
             "entity": entities,
             "score": [round(h.score, 4) for h in hits],
             "detector": [h.detector.name for h in hits],
