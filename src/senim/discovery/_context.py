@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+import polars as pl
+
 __all__ = ["ContextMatcher", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -89,6 +91,19 @@ class ContextMatcher:
         if not alternatives:
             return None
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+    def rust_gate(self) -> str | None:
+        """A Rust regex that matches every text in which :meth:`search` could find a term.
+
+        Terms without their word boundaries (a superset, as Rust regex has no look-around):
+        a text it does not match holds no context word anywhere, so a column's rows can be
+        ruled out in one polars pass before any candidate reaches Python.
+        """
+        if not self._terms:
+            return None
+        between = r"[^\p{L}\p{Nd}_]+"  # every character Python's \W matches, and more
+        bodies = {between.join(pl.escape_regex(part) for part in t.parts) for t in self._terms}
+        return "(?i)(?:" + "|".join(sorted(bodies)) + ")"
 
     def search(self, text: str) -> str | None:
         """The first context term in free ``text`` (whole words; one regex search)."""

@@ -116,6 +116,16 @@ class Detector:
         """Does text near a candidate matter (context or negative context words)?"""
         return bool(self.context_matcher) or bool(self.negative_matcher)
 
+    @cached_property
+    def context_gate(self) -> str | None:
+        """For :attr:`context_required` detectors, a Rust regex matching every text that holds
+        one of the context words (``None``: no gate). Rows it does not match cannot give a
+        finding unless the column name supplies the context, so their candidates are never
+        validated or located."""
+        if not self.context_required:
+            return None
+        return self.context_matcher.rust_gate()
+
     def prefilter(self) -> str | None:
         """Rust regex selecting rows worth a closer look (``None``: every row)."""
         if self.prefilter_regex is not None:
@@ -157,5 +167,5 @@ class Detector:
         if boundary == "alnum":
             return not (before.isalnum() or after.isalnum())
         if boundary == "digit":
-            return not (before.isdigit() or after.isdigit())
+            return not (before.isdecimal() or after.isdecimal())
         return not (before.isalnum() or after.isalnum() or before == "_" or after == "_")

@@ -15,7 +15,9 @@ import re
 import secrets
 from pathlib import Path
 
-__all__ = ["KeyedHasher", "mask_preview"]
+import polars as pl
+
+__all__ = ["KeyedHasher", "mask_preview", "mask_previews"]
 
 _MASK = "•"
 
@@ -89,7 +91,7 @@ def mask_preview(value: str) -> str:
     if n < 4:
         return masked
     alnum = masked.count(_MASK) - value.count(_MASK)
-    if alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8:
+    if alnum >= 10 and sum(map(str.isdecimal, value)) >= alnum * 0.8:
         chars = list(masked)
         for i in (*_edge_alnum(value, range(n)), *_edge_alnum(value, range(n - 1, -1, -1))):
             chars[i] = value[i]
@@ -111,3 +113,45 @@ def _edge_alnum(value: str, order: range) -> list[int]:
             if len(found) == 2:
                 break
     return found
+
+
+# The same rule in Rust regex classes: Python's ``str.isalnum`` is Unicode's letters and
+# numbers, ``str.isdecimal`` its decimal digits, and ``[^\W\d_]`` letters and non-decimal
+# numbers.
+_RS_ALNUM = r"[\p{L}\p{N}]"
+_RS_NOT_ALNUM = r"[^\p{L}\p{N}]"
+_RS_WORD = r"[\p{L}\p{Nl}\p{No}]"
+_RS_EDGES = (
+    rf"(?s)^({_RS_NOT_ALNUM}*{_RS_ALNUM}{_RS_NOT_ALNUM}*{_RS_ALNUM})"
+    rf"(.*)({_RS_ALNUM}{_RS_NOT_ALNUM}*{_RS_ALNUM}{_RS_NOT_ALNUM}*)$"
+)
+
+
+def mask_previews(values: pl.Series) -> pl.Series:
+    """:func:`mask_preview` of every value of a string Series, in one polars pass."""
+    v = pl.col("v")
+    masked = v.str.replace_all(_RS_ALNUM, _MASK)
+    alnum = v.str.count_matches(_RS_ALNUM)
+    digits = v.str.count_matches(r"\p{Nd}")
+    edges = v.str.extract_groups(_RS_EDGES)
+    keep_edges = pl.concat_str(
+        edges.struct[0],
+        edges.struct[1].str.replace_all(_RS_ALNUM, _MASK),
+        edges.struct[2],
+    )
+    runs = v.str.extract_all(rf"(?s){_RS_WORD}+|{_RS_NOT_ALNUM}+|\p{{Nd}}+")
+    run = pl.element()
+    first_letters = runs.list.eval(
+        pl.when(run.str.contains(rf"^{_RS_WORD}"))
+        .then(run.str.slice(0, 1) + run.str.slice(1).str.replace_all(_RS_ALNUM, _MASK))
+        .otherwise(run.str.replace_all(_RS_ALNUM, _MASK))
+    ).list.join("")
+    preview = (
+        pl.when((v.str.len_chars() < 4) | (alnum < 6))
+        .then(masked)
+        .when((alnum >= 10) & (digits >= alnum * 0.8))
+        .then(keep_edges)
+        .otherwise(first_letters)
+    )
+    frame = pl.DataFrame({"v": values.cast(pl.String)})
+    return frame.select(preview.alias(values.name))[values.name]

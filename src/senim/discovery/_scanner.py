@@ -2,9 +2,10 @@
 
 :meth:`Scanner.scan_batch` takes an Arrow record batch and returns a findings batch
 (:data:`~senim.discovery._model.FINDINGS_SCHEMA`). Each pattern extracts its matches from a
-whole column at once in polars (Rust regex); each distinct match is validated once
-(checksums); only valid matches reach Python, where their positions, boundaries and context
-words are checked, scored and explained. :meth:`Scanner.scan_text` applies the same rule to
+whole column at once in polars (Rust regex), rows without any of a context-only detector's
+words left out; matches are located and their boundaries checked, each distinct bounded
+match is validated once (checksums), and the valid ones are scored by the context words
+near them and explained. Masked previews are computed for a whole batch in polars. :meth:`Scanner.scan_text` applies the same rule to
 one string (a property test keeps the two paths in agreement).
 
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
@@ -15,7 +16,7 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
@@ -33,7 +34,7 @@ from senim.discovery._model import (
     findings_from_batch,
     findings_to_batch,
 )
-from senim.discovery._protect import KeyedHasher, mask_preview
+from senim.discovery._protect import KeyedHasher, mask_preview, mask_previews
 from senim.discovery._registry import DetectorRegistry
 from senim.discovery.detectors.person import PersonDetector
 
@@ -60,7 +61,7 @@ def column_words(name: str) -> list[str]:
     return words(_CAMEL.sub(" ", name).replace("_", " ").replace(".", " "))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Hit:
     start: int
     end: int
@@ -78,9 +79,15 @@ class _Hit:
 
     def explanation_json(self) -> str:
         """Explanations repeat a lot: each distinct one is built and encoded once."""
-        return _explanation(
-            self.detector.name, self.detector.version, self.pattern, self.base, self.adjustments
-        ).to_json()
+        det = self.detector
+        key = (det.name, det.version, self.pattern, self.base, self.adjustments)
+        found = _EXPLANATION_JSON.get(key)
+        if found is None:
+            found = _remember(_EXPLANATION_JSON, key, _explanation(*key).to_json())
+        return found
+
+
+_EXPLANATION_JSON: dict[tuple[str, str, str, float, tuple[tuple[str, float, str], ...]], str] = {}
 
 
 @lru_cache(maxsize=8192)
@@ -273,8 +280,10 @@ class Scanner:
         """Candidates of every detector over a whole column, validated per distinct value.
 
         Regular-expression detectors extract matches with polars (Rust regex) for all rows
-        at once; each distinct match is validated once; only valid matches reach Python,
-        where positions, boundaries and context are checked. Detectors with their own
+        at once (for detectors that need a context word, only from rows holding one, see
+        :attr:`Detector.context_gate`); the matches are located and their boundaries
+        checked, each distinct bounded match is validated once, and the valid ones are
+        scored by their context. Detectors with their own
         candidate logic (PERSON) declare ``unit_regex``: the units (runs of capitalised
         words) are extracted the same way and each distinct unit is analysed once.
         """
@@ -284,27 +293,34 @@ class Scanner:
         frame = pl.DataFrame({"v": values}).with_row_index("row")
         mean = values.str.len_chars().mean()
         present = self._present(frame) if isinstance(mean, float) and mean <= _CELL_CHARS else None
+        # context-required detectors look only at rows holding one of their context words
+        gates = {
+            det.name: None if ctx.term(det) is not None else det.context_gate
+            for det in self.detectors
+        }
         wanted = {
-            rx: None
+            (rx, gates[det.name]): None
             for det in self.detectors
             if not ctx.negative(det)
             for rx in _extraction_regexes(det)
             if present is None or rx in present
         }
-        extracted = _extract(frame, list(wanted))
+        extracted = _extract(frame, list(wanted), texts)
         for det in self.detectors:
             if ctx.negative(det):
                 continue
             col_term = ctx.term(det)
+            gate = gates[det.name]
             seen: set[tuple[int, int, int]] = set()
             if det.extracts_by_pattern():
                 memo = self._memo.setdefault(det.name, {})
                 for pattern in det.patterns:
-                    matches = extracted.get(pattern.rust())
-                    if matches is None:
+                    found = extracted.get((pattern.rust(), gate))
+                    if found is None:
                         continue
+                    kept = found.bounded(det, texts)
                     verdicts = {}
-                    for value in dict.fromkeys(matches[1]):
+                    for value in dict.fromkeys(found.values[i] for i in kept):
                         verdict = memo.get(value, _UNSEEN)
                         if verdict is _UNSEEN:
                             verdict = _remember(memo, value, self._verdict(det, value))
@@ -312,34 +328,38 @@ class Scanner:
                             verdicts[value] = verdict
                     if not verdicts:
                         continue
-                    for row, start, end, value in _locate(matches, texts, set(verdicts)):
+                    for i in kept:
+                        verdict = verdicts.get(found.values[i], False)
+                        if verdict is False:
+                            continue
+                        row, start, end = found.rows[i], found.starts[i], found.ends[i]
                         if (row, start, end) in seen:
                             continue
                         seen.add((row, start, end))
                         text = texts[row]
                         assert text is not None
-                        if not det._bounded(text, start, end):
-                            continue
                         hit = self._score(
-                            det, text, start, end, pattern.name, pattern.score,
-                            verdicts[value], col_term,
-                        )  # fmt: skip
+                            det, text, start, end, pattern.name, pattern.score, verdict, col_term
+                        )
                         if hit is not None:
                             hits.setdefault(row, []).append(hit)
                 continue
             unit = det.unit_regex()
             if unit is not None:
-                units = extracted.get(unit)
+                units = extracted.get((unit, gate))
                 if units is None:
                     continue
                 per_unit: dict[str, list[Candidate]] = {}
-                for value in dict.fromkeys(units[1]):
+                for value in dict.fromkeys(units.values):
                     cands = list(det.candidates(value))
                     if cands:
                         per_unit[value] = cands
                 if not per_unit:
                     continue
-                for row, ustart, _uend, value in _locate(units, texts, set(per_unit)):
+                for i, value in enumerate(units.values):
+                    if value not in per_unit:
+                        continue
+                    row, ustart = units.rows[i], units.starts[i]
                     text = texts[row]
                     assert text is not None
                     for cand in per_unit[value]:
@@ -352,6 +372,8 @@ class Scanner:
                 continue
             rx = det.prefilter()
             mask = frame["v"].str.contains(rx) if rx is not None else frame["v"].is_not_null()
+            if gate is not None:
+                mask &= frame["v"].str.contains(gate)
             for row in mask.fill_null(False).arg_true().to_list():
                 text = texts[row]
                 assert text is not None
@@ -525,7 +547,7 @@ class _Columns:
             "entity": entities,
             "score": [round(h.score, 4) for h in hits],
             "detector": [h.detector.name for h in hits],
-            "preview": [mask_preview(v) for v in values],
+            "preview": mask_previews(pl.Series(values, dtype=pl.String)).to_list(),
             "digest": [digest(e, v) for e, v in zip(entities, values, strict=True)],
             "explanation": [h.explanation_json() for h in hits],
             "key": [None] * len(rows),  # set by senim.engine for database rows
@@ -551,51 +573,65 @@ def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
     return value
 
 
-def _extract(frame: pl.DataFrame, regexes: Sequence[str]) -> dict[str, tuple[list[int], list[str]]]:
-    """Every match of each regex in column ``v``: (rows, values) in text order, per regex.
+_Key = tuple[str, str | None]
+"""An extraction: (regex, gate), the gate a regex the row must also match (or ``None``)."""
 
-    All regexes run in one polars call (in parallel); regexes that match nowhere are absent.
+
+@dataclass(slots=True)
+class _Matches:
+    """Every match of one extraction in a column: row, character span and value."""
+
+    rows: list[int]
+    starts: list[int]
+    ends: list[int]
+    values: list[str]
+
+    @classmethod
+    def locate(cls, rows: list[int], values: list[str], texts: list[str | None]) -> _Matches:
+        """Positions of extracted matches (in text order per row, never overlapping): each
+        is the first occurrence of its value after the end of the previous match."""
+        starts: list[int] = []
+        last: dict[int, int] = {}
+        for row, value in zip(rows, values, strict=True):
+            pos = (texts[row] or "").find(value, last.get(row, 0))
+            starts.append(pos)
+            if pos >= 0:
+                last[row] = pos + len(value)
+        ends = [s + len(v) for s, v in zip(starts, values, strict=True)]
+        return cls(rows, starts, ends, values)
+
+    def bounded(self, det: Detector, texts: list[str | None]) -> list[int]:
+        """Indices of the matches whose span respects ``det``'s boundary rule."""
+        bounded = det._bounded
+        spans = zip(self.rows, self.starts, self.ends, strict=True)
+        return [
+            i
+            for i, (row, start, end) in enumerate(spans)
+            if start >= 0 and bounded(texts[row] or "", start, end)
+        ]
+
+
+def _extract(
+    frame: pl.DataFrame, keys: Sequence[_Key], texts: list[str | None]
+) -> dict[_Key, _Matches]:
+    """Every match of each regex in column ``v`` (``texts`` as a list), located, per key.
+
+    All regexes run in one polars call (in parallel); keys that match nowhere are absent.
     """
     lazy = frame.lazy()
-    queries = [
-        lazy.select("row", pl.col("v").str.extract_all(rx).alias("m"))
-        .filter(pl.col("m").list.len() > 0)
-        .explode("m")
-        for rx in regexes
-    ]
-    out: dict[str, tuple[list[int], list[str]]] = {}
-    for rx, found in zip(regexes, pl.collect_all(queries), strict=True):
+    queries = []
+    for rx, gate in keys:
+        rows = lazy.filter(pl.col("v").str.contains(gate)) if gate is not None else lazy
+        queries.append(
+            rows.select("row", pl.col("v").str.extract_all(rx).alias("m"))
+            .filter(pl.col("m").list.len() > 0)
+            .explode("m")
+        )
+    out: dict[_Key, _Matches] = {}
+    for key, found in zip(keys, pl.collect_all(queries), strict=True):
         if found.height:
-            out[rx] = (found["row"].to_list(), found["m"].to_list())
+            out[key] = _Matches.locate(found["row"].to_list(), found["m"].to_list(), texts)
     return out
-
-
-def _locate(
-    matches: tuple[list[int], list[str]], texts: list[str | None], keep: set[str]
-) -> Iterator[tuple[int, int, int, str]]:
-    """Character positions of the extracted matches whose value is in ``keep``.
-
-    Matches come in text order and do not overlap, so each one is found after the end of
-    the previous match in its row: all matches of a row are located, kept or not, so a kept
-    value is never placed where an earlier, longer match covered it.
-    """
-    rows, values = matches
-    wanted = {row for row, value in zip(rows, values, strict=True) if value in keep}
-    if not wanted:
-        return
-    last: dict[int, int] = {}
-    for row, value in zip(rows, values, strict=True):
-        if row not in wanted:
-            continue
-        text = texts[row]
-        if text is None or not value:
-            continue
-        pos = text.find(value, last.get(row, 0))
-        if pos < 0:
-            continue
-        last[row] = pos + len(value)
-        if value in keep:
-            yield row, pos, pos + len(value), value
 
 
 def _with_offsets(batches: list[pa.RecordBatch]) -> Iterable[tuple[pa.RecordBatch, int]]:

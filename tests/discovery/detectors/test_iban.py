@@ -1,6 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import iban
+
+from senim.discovery.detectors.kz_iban import KzIbanDetector
 
 
 @pytest.mark.parametrize(
@@ -21,3 +26,18 @@ import pytest
 )
 def test_ibans(text: str, entity: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]
     assert found(text, entity) == expected
+
+
+_KZ_BODY = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabc", min_size=16, max_size=16)
+
+
+@given(body=_KZ_BODY, fix=st.booleans())
+def test_kz_iban_verdict_is_stdnums(body: str, fix: bool) -> None:
+    """The KZ registry entry checked directly gives python-stdnum's verdict."""
+    number = "KZ00" + body
+    if fix:  # half the cases get correct check digits
+        number = "KZ" + iban.calc_check_digits(number) + body
+    spaced = " ".join(number[i : i + 4] for i in range(0, 20, 4))
+    expected = iban.is_valid(number)
+    assert KzIbanDetector().validate(number) is expected
+    assert KzIbanDetector().validate(spaced) is expected

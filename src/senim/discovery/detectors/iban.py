@@ -34,7 +34,6 @@ class IbanDetector(Detector):
     column_hints = ("iban", "account*", "счет*", "счёт*")
 
     def validate(self, value: str) -> bool | None:
-        compact = iban.compact(value)
-        if compact[:2].upper() == "KZ":
+        if value[:2].upper() == "KZ":
             return False  # reported by the KZ_IBAN detector
-        return bool(iban.is_valid(compact))
+        return bool(iban.is_valid(value))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from stdnum import iban
+import re
+
+from stdnum.iso7064 import mod_97_10
 
 from senim.discovery._detector import Detector, Pattern
 
@@ -29,5 +31,12 @@ class KzIbanDetector(Detector):
     column_hints = ("iban", "иик", "жск", "account*", "счет*", "счёт*", "шот*")
 
     def validate(self, value: str) -> bool | None:
-        compact = iban.compact(value)
-        return len(compact) == 20 and iban.is_valid(compact)
+        # the KZ entry of the ISO 13616 registry (bban "3!n13!c"), checked directly: the
+        # same verdict as stdnum.iban.is_valid, without its look-up of every country
+        compact = value.replace(" ", "").upper()
+        return _KZ_IBAN.fullmatch(compact) is not None and mod_97_10.is_valid(
+            compact[4:] + compact[:4]
+        )
+
+
+_KZ_IBAN = re.compile(r"KZ\d{2}\d{3}[0-9A-Z]{13}")
