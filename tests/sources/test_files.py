@@ -25,6 +25,7 @@ from tests.sources._build import (
 
 from senim.discovery._api import scan_paths
 from senim.sources import detect_encoding
+from senim.sources._json import flatten
 
 
 def _found(report) -> set[tuple[str, str | None, int | None, str]]:  # type: ignore[no-untyped-def]
@@ -85,6 +86,13 @@ def test_json_nested_fields_are_flattened(tmp_path: Path) -> None:
     found = _found(scan_paths([path]))
     assert (str(path), "client.iin", 0, "KZ_IIN") in found
     assert (str(path), "client.contacts.email", 0, "EMAIL") in found
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=8), max_size=6))
+def test_flat_text_objects_flatten_to_themselves(obj: dict[str, str]) -> None:
+    """What lets the JSON Lines reader keep flat objects of text as they are."""
+    assert flatten(obj) == obj
+    assert list(flatten(obj)) == list(obj)
 
 
 def test_jsonl_records_are_line_numbers(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@
 whole column at once in polars (Rust regex), rows without any of a context-only detector's
 words left out; matches are located and their boundaries checked, each distinct bounded
 match is validated once (checksums), and the valid ones are scored by the context words
-near them and explained. Masked previews are computed for a whole batch in polars. :meth:`Scanner.scan_text` applies the same rule to
-one string (a property test keeps the two paths in agreement).
+near them and explained. Masked previews are computed for a whole batch in polars.
+:meth:`Scanner.scan_text` applies the same rule to one string (a property test keeps the
+two paths in agreement).
 
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
 ``_senim_source`` (source name per row), ``_senim_record`` (record index per row) and

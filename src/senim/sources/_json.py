@@ -105,7 +105,15 @@ class JsonLinesSource(_JsonSource):
                     if not line.strip():
                         continue
                     try:
-                        rows.append(flatten(json.loads(line)))
+                        obj = json.loads(line)
+                        if (
+                            type(obj) is dict
+                            and all(type(v) is str for v in obj.values())
+                            and "" not in obj
+                        ):
+                            rows.append(obj)  # already flat text: flatten would return it
+                        else:
+                            rows.append(flatten(obj))
                         records.append(lineno)
                     except (json.JSONDecodeError, RecursionError):
                         bad.append(lineno + 1)
