@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from senim.discovery import KeyedHasher, mask_preview
-from senim.discovery._protect import _load_key, mask_previews
+from senim.discovery._protect import _load_key
 
 
 @given(st.text(max_size=80))
@@ -40,33 +39,6 @@ def test_mask_hides_the_middle_of_numbers(value: str) -> None:
 )
 def test_mask_preview_table(value: str, preview: str) -> None:
     assert mask_preview(value) == preview
-
-
-_PREVIEW_CHARS = st.one_of(
-    st.sampled_from("0123456789 -.+()@_•\n\t²½Ⅻǅ"),
-    st.characters(min_codepoint=0x20, max_codepoint=0x24F),  # Latin
-    st.characters(min_codepoint=0x400, max_codepoint=0x4FF),  # Cyrillic, Kazakh letters
-    st.characters(min_codepoint=0x660, max_codepoint=0x669),  # Arabic-Indic digits
-)
-
-
-@given(st.lists(st.text(alphabet=_PREVIEW_CHARS, max_size=30), max_size=20))
-def test_column_previews_follow_the_same_rule(values: list[str]) -> None:
-    """The polars rule (batches) and the Python rule (single strings) agree."""
-    got = mask_previews(pl.Series(values, dtype=pl.String)).to_list()
-    assert got == [mask_preview(v) for v in values]
-
-
-@pytest.mark.parametrize(
-    ("value", "preview"),
-    [
-        ("+7 701 123 45 67", "+7 7•• ••• •• 67"),
-        ("Иванов Иван", "И••••• И•••"),
-        ("x²³ 1234567890", "x•• ••••••••••"),  # superscripts: numbers, not decimal digits
-    ],
-)
-def test_column_previews_table(value: str, preview: str) -> None:
-    assert mask_previews(pl.Series([value])).to_list() == [preview]
 
 
 @given(

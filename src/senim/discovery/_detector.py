@@ -167,5 +167,5 @@ class Detector:
         if boundary == "alnum":
             return not (before.isalnum() or after.isalnum())
         if boundary == "digit":
-            return not (before.isdecimal() or after.isdecimal())
+            return not (before.isdigit() or after.isdigit())
         return not (before.isalnum() or after.isalnum() or before == "_" or after == "_")

@@ -15,9 +15,7 @@ import re
 import secrets
 from pathlib import Path
 
-import polars as pl
-
-__all__ = ["KeyedHasher", "mask_preview", "mask_previews"]
+__all__ = ["KeyedHasher", "mask_preview"]
 
 _MASK = "•"
 
@@ -75,7 +73,18 @@ _NOT_KEPT = re.compile(r"[^\w@.]|_")
 """What the digest ignores: everything but letters, digits (``str.isalnum``), ``@`` and ``.``."""
 
 
-_ALNUM = re.compile(r"[^\W_]")
+class _MaskTable(dict[int, int]):
+    """``str.translate`` table: letters and digits to the mask, the rest kept; filled on
+    first sight of each character."""
+
+    def __missing__(self, code: int) -> int:
+        out = _MASK_CODE if chr(code).isalnum() else code
+        self[code] = out
+        return out
+
+
+_MASK_CODE = ord(_MASK)
+_MASKED = _MaskTable()
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -86,72 +95,29 @@ def mask_preview(value: str) -> str:
     (10 or more characters) the first two and last two characters stay visible.
     Short values are fully masked.
     """
-    masked = _ALNUM.sub(_MASK, value)
+    masked = value.translate(_MASKED)
     n = len(value)
     if n < 4:
         return masked
     alnum = masked.count(_MASK) - value.count(_MASK)
-    if alnum >= 10 and sum(map(str.isdecimal, value)) >= alnum * 0.8:
-        chars = list(masked)
-        for i in (*_edge_alnum(value, range(n)), *_edge_alnum(value, range(n - 1, -1, -1))):
-            chars[i] = value[i]
-        return "".join(chars)
     if alnum < 6:
         return masked
+    if alnum >= 10 and sum(map(str.isdigit, value)) >= alnum * 0.8:
+        head = _second_alnum(value, range(n))
+        tail = _second_alnum(value, range(n - 1, -1, -1))
+        return value[: head + 1] + masked[head + 1 : tail] + value[tail:]
     chars = list(masked)
     for m in _WORD.finditer(value):
         chars[m.start()] = value[m.start()]
     return "".join(chars)
 
 
-def _edge_alnum(value: str, order: range) -> list[int]:
-    """Positions of the first two letters/digits of ``value`` met in ``order``."""
-    found: list[int] = []
+def _second_alnum(value: str, order: range) -> int:
+    """Position of the second letter or digit of ``value`` met in ``order``."""
+    seen = 0
     for i in order:
         if value[i].isalnum():
-            found.append(i)
-            if len(found) == 2:
-                break
-    return found
-
-
-# The same rule in Rust regex classes: Python's ``str.isalnum`` is Unicode's letters and
-# numbers, ``str.isdecimal`` its decimal digits, and ``[^\W\d_]`` letters and non-decimal
-# numbers.
-_RS_ALNUM = r"[\p{L}\p{N}]"
-_RS_NOT_ALNUM = r"[^\p{L}\p{N}]"
-_RS_WORD = r"[\p{L}\p{Nl}\p{No}]"
-_RS_EDGES = (
-    rf"(?s)^({_RS_NOT_ALNUM}*{_RS_ALNUM}{_RS_NOT_ALNUM}*{_RS_ALNUM})"
-    rf"(.*)({_RS_ALNUM}{_RS_NOT_ALNUM}*{_RS_ALNUM}{_RS_NOT_ALNUM}*)$"
-)
-
-
-def mask_previews(values: pl.Series) -> pl.Series:
-    """:func:`mask_preview` of every value of a string Series, in one polars pass."""
-    v = pl.col("v")
-    masked = v.str.replace_all(_RS_ALNUM, _MASK)
-    alnum = v.str.count_matches(_RS_ALNUM)
-    digits = v.str.count_matches(r"\p{Nd}")
-    edges = v.str.extract_groups(_RS_EDGES)
-    keep_edges = pl.concat_str(
-        edges.struct[0],
-        edges.struct[1].str.replace_all(_RS_ALNUM, _MASK),
-        edges.struct[2],
-    )
-    runs = v.str.extract_all(rf"(?s){_RS_WORD}+|{_RS_NOT_ALNUM}+|\p{{Nd}}+")
-    run = pl.element()
-    first_letters = runs.list.eval(
-        pl.when(run.str.contains(rf"^{_RS_WORD}"))
-        .then(run.str.slice(0, 1) + run.str.slice(1).str.replace_all(_RS_ALNUM, _MASK))
-        .otherwise(run.str.replace_all(_RS_ALNUM, _MASK))
-    ).list.join("")
-    preview = (
-        pl.when((v.str.len_chars() < 4) | (alnum < 6))
-        .then(masked)
-        .when((alnum >= 10) & (digits >= alnum * 0.8))
-        .then(keep_edges)
-        .otherwise(first_letters)
-    )
-    frame = pl.DataFrame({"v": values.cast(pl.String)})
-    return frame.select(preview.alias(values.name))[values.name]
+            seen += 1
+            if seen == 2:
+                return i
+    raise ValueError("fewer than two letters or digits")  # pragma: no cover - alnum >= 10

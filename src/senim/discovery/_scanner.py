@@ -5,9 +5,8 @@
 whole column at once in polars (Rust regex), rows without any of a context-only detector's
 words left out; matches are located and their boundaries checked, each distinct bounded
 match is validated once (checksums), and the valid ones are scored by the context words
-near them and explained. Masked previews are computed for a whole batch in polars.
-:meth:`Scanner.scan_text` applies the same rule to one string (a property test keeps the
-two paths in agreement).
+near them and explained. :meth:`Scanner.scan_text` applies the same rule to one string (a
+property test keeps the two paths in agreement).
 
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
 ``_senim_source`` (source name per row), ``_senim_record`` (record index per row) and
@@ -35,7 +34,7 @@ from senim.discovery._model import (
     findings_from_batch,
     findings_to_batch,
 )
-from senim.discovery._protect import KeyedHasher, mask_preview, mask_previews
+from senim.discovery._protect import KeyedHasher, mask_preview
 from senim.discovery._registry import DetectorRegistry
 from senim.discovery.detectors.person import PersonDetector
 
@@ -548,7 +547,7 @@ class _Columns:
             "entity": entities,
             "score": [round(h.score, 4) for h in hits],
             "detector": [h.detector.name for h in hits],
-            "preview": mask_previews(pl.Series(values, dtype=pl.String)).to_list(),
+            "preview": [mask_preview(v) for v in values],
             "digest": [digest(e, v) for e, v in zip(entities, values, strict=True)],
             "explanation": [h.explanation_json() for h in hits],
             "key": [None] * len(rows),  # set by senim.engine for database rows
