@@ -70,6 +70,32 @@ def test_this_process_and_helpers_keep_input_order(clients: Path, workers: int) 
     )
 
 
+_SCRIPT = """
+import typer  # what the script itself needs, not the helpers
+
+from senim.discovery._scanner import Scanner
+from senim.engine._local import LocalEngine
+from tests.engine._probe import loaded
+
+if __name__ == "__main__":
+    with LocalEngine(scanner=Scanner(), workers=2) as engine:
+        print(*engine._get_pool().submit(loaded, ["typer", "senim.engine._local"]).result())
+"""
+
+
+def test_helpers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
+    """The ``senim`` command is a script: its helpers must not load the CLI, typer, rich."""
+    script = tmp_path / "run_scan.py"
+    script.write_text(_SCRIPT, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["senim.engine._local"]
+
+
 def test_pandas_probe_is_answered_without_importing_pandas(tmp_path: Path) -> None:
     """A stand-in ``pandas`` package records whether anything imported it."""
     fake = tmp_path / "pandas"

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from importlib.abc import MetaPathFinder
 from importlib.machinery import ModuleSpec
 from typing import Literal
@@ -96,6 +97,30 @@ def _noop() -> None:
     return None
 
 
+@contextmanager
+def _main_script_hidden(blob: bytes) -> Iterator[None]:
+    """Keep spawned helpers from re-running this process's main script.
+
+    A helper starts by running the parent's ``__main__`` script again; for the ``senim``
+    command that loads the whole CLI (typer, rich, pydantic) in every helper, which needs
+    only the scanner. The script is hidden while helpers start, unless the scanner refers
+    to something defined in it (a detector class written in the script).
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield  # no script, or a module (``python -m``): helpers do not run it
+        return
+    if b"__main__" in blob:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -116,15 +141,17 @@ class LocalEngine:
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            blob = pickle.dumps(self.scanner)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers - 1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init,
-                initargs=(pickle.dumps(self.scanner),),
+                initargs=(blob,),
             )
-            for _ in range(self.workers - 1):
-                # start the helpers now: their imports overlap this process's first batch
-                self._pool.submit(_noop)
+            with _main_script_hidden(blob):
+                for _ in range(self.workers - 1):
+                    # start the helpers now: their imports overlap this process's first batch
+                    self._pool.submit(_noop)
         return self._pool
 
     def _local(self, unit: Unit) -> Result:
