@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -45,6 +46,7 @@ def check_digit(first11: str) -> int | None:
     return k
 
 
+@lru_cache(maxsize=4096)  # KZ_IIN and KZ_BIN ask about the same 12-digit candidates
 def _checksum_ok(number: str) -> bool:
     if len(number) != 12 or not number.isascii() or not number.isdigit():
         return False
