@@ -5,7 +5,8 @@ Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this 
 batch to an idle helper and scans the next one itself, so one core is not spent only on
 reading and writing while two more processes each hold a full scanner. Findings come back
 in input order. At most two batches per helper are in flight, so memory stays bounded
-however large the input is.
+however large the input is. The last batch of a source is always scanned here: this
+process would otherwise only wait for the helpers to finish it.
 """
 
 from __future__ import annotations
@@ -171,16 +172,24 @@ class LocalEngine:
         remote = 0
         failure: BaseException | None = None
         units = iter(units)
+
+        def pull() -> Unit | None:
+            nonlocal failure
+            try:
+                return next(units)
+            except StopIteration:
+                return None
+            except Exception as exc:  # a reader failed: finish what was read, then raise
+                failure = exc
+                return None
+
         try:
-            while True:
-                try:
-                    unit = next(units)
-                except StopIteration:
-                    break
-                except Exception as exc:  # a reader failed: finish what was read, then raise
-                    failure = exc
-                    break
-                if remote < 2 * helpers:
+            following = pull()
+            while following is not None:
+                unit = following
+                following = pull()  # one unit ahead: is this one the last?
+                # the last unit is scanned here: this process would only wait for it
+                if remote < 2 * helpers and following is not None:
                     pending.append(pool.submit(_run, *unit))
                     remote += 1
                 else:
