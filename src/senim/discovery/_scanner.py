@@ -305,7 +305,7 @@ class Scanner:
             for rx in _extraction_regexes(det)
             if present is None or rx in present
         }
-        extracted = _extract(frame, list(wanted), texts)
+        extracted = _extract(frame, list(wanted))
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -318,6 +318,8 @@ class Scanner:
                     found = extracted.get((pattern.rust(), gate))
                     if found is None:
                         continue
+                    if not found.starts:
+                        found.locate(texts)
                     kept = found.bounded(det, texts)
                     verdicts = {}
                     for value in dict.fromkeys(found.values[i] for i in kept):
@@ -356,10 +358,13 @@ class Scanner:
                         per_unit[value] = cands
                 if not per_unit:
                     continue
-                for i, value in enumerate(units.values):
-                    if value not in per_unit:
+                # only rows holding a name need positions
+                named = {r for r, v in zip(units.rows, units.values, strict=True) if v in per_unit}
+                spans = _Matches(units.rows, units.values).locate(texts, named)
+                for i, value in enumerate(spans.values):
+                    if value not in per_unit or spans.starts[i] < 0:
                         continue
-                    row, ustart = units.rows[i], units.starts[i]
+                    row, ustart = spans.rows[i], spans.starts[i]
                     text = texts[row]
                     assert text is not None
                     for cand in per_unit[value]:
@@ -579,26 +584,31 @@ _Key = tuple[str, str | None]
 
 @dataclass(slots=True)
 class _Matches:
-    """Every match of one extraction in a column: row, character span and value."""
+    """Every match of one extraction in a column: row and value, and once located, the
+    character span (start ``-1``: not located)."""
 
     rows: list[int]
-    starts: list[int]
-    ends: list[int]
     values: list[str]
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
 
-    @classmethod
-    def locate(cls, rows: list[int], values: list[str], texts: list[str | None]) -> _Matches:
-        """Positions of extracted matches (in text order per row, never overlapping): each
-        is the first occurrence of its value after the end of the previous match."""
+    def locate(self, texts: list[str | None], only: set[int] | None = None) -> _Matches:
+        """Find the positions (of the matches in rows ``only``, or all). Matches come in text
+        order per row and never overlap: each is the first occurrence of its value after
+        the end of the previous match of its row, so every match of a row is located."""
         starts: list[int] = []
         last: dict[int, int] = {}
-        for row, value in zip(rows, values, strict=True):
+        for row, value in zip(self.rows, self.values, strict=True):
+            if only is not None and row not in only:
+                starts.append(-1)
+                continue
             pos = (texts[row] or "").find(value, last.get(row, 0))
             starts.append(pos)
             if pos >= 0:
                 last[row] = pos + len(value)
-        ends = [s + len(v) for s, v in zip(starts, values, strict=True)]
-        return cls(rows, starts, ends, values)
+        self.starts = starts
+        self.ends = [s + len(v) for s, v in zip(starts, self.values, strict=True)]
+        return self
 
     def bounded(self, det: Detector, texts: list[str | None]) -> list[int]:
         """Indices of the matches whose span respects ``det``'s boundary rule."""
@@ -611,10 +621,8 @@ class _Matches:
         ]
 
 
-def _extract(
-    frame: pl.DataFrame, keys: Sequence[_Key], texts: list[str | None]
-) -> dict[_Key, _Matches]:
-    """Every match of each regex in column ``v`` (``texts`` as a list), located, per key.
+def _extract(frame: pl.DataFrame, keys: Sequence[_Key]) -> dict[_Key, _Matches]:
+    """Every match of each regex in column ``v`` (rows and values, not located), per key.
 
     All regexes run in one polars call (in parallel); keys that match nowhere are absent.
     """
@@ -630,7 +638,7 @@ def _extract(
     out: dict[_Key, _Matches] = {}
     for key, found in zip(keys, pl.collect_all(queries), strict=True):
         if found.height:
-            out[key] = _Matches.locate(found["row"].to_list(), found["m"].to_list(), texts)
+            out[key] = _Matches(found["row"].to_list(), found["m"].to_list())
     return out
 
 
