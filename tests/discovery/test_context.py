@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from senim.discovery._context import ContextMatcher, words
+from senim.discovery._registry import DetectorRegistry
 from senim.discovery._scanner import column_words
 
 
@@ -45,3 +49,36 @@ def test_window_drops_words_cut_by_its_edges() -> None:
     long = "x" * 50 + " телевизор"
     _, after = _window("1.2.3.4 " + long, 0, 7)
     assert "тел" not in after
+
+
+_TERMS = sorted(
+    {
+        part
+        for det in DetectorRegistry.default()
+        for terms in (*det.context.values(), *det.negative_context.values())
+        for term in terms
+        for part in term.rstrip("*").split()
+    }
+)
+_PIECES = st.one_of(
+    st.sampled_from(_TERMS),
+    st.sampled_from(_TERMS).map(str.upper),
+    st.text(alphabet="аәбвгғқңөұүһіxyz0123456789 .,:;-_()\n", max_size=6),
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_rust_gate_lets_through_every_text_with_a_context_word(text: str) -> None:
+    """The gate may match more than ``search`` (no word boundaries), never less."""
+    for det in DetectorRegistry.default():
+        for matcher in (det.context_matcher, det.negative_matcher):
+            gate = matcher.rust_gate()
+            if gate is None:
+                continue
+            if matcher.search(text) is not None:
+                assert pl.Series([text]).str.contains(gate).item(), (det.name, text)
+
+
+def test_context_only_detectors_have_a_gate() -> None:
+    gated = {d.name for d in DetectorRegistry.default() if d.context_gate is not None}
+    assert gated == {"kz_passport", "kz_id_card", "kz_postal_code", "date_of_birth"}

@@ -283,9 +283,9 @@ class Scanner:
         at once (for detectors that need a context word, only from rows holding one, see
         :attr:`Detector.context_gate`); the matches are located and their boundaries
         checked, each distinct bounded match is validated once, and the valid ones are
-        scored by their context. Detectors with their own
-        candidate logic (PERSON) declare ``unit_regex``: the units (runs of capitalised
-        words) are extracted the same way and each distinct unit is analysed once.
+        scored by their context. Detectors with their own candidate logic (PERSON) declare
+        ``unit_regex``: the units (runs of capitalised words) are extracted the same way,
+        each distinct unit is analysed once, and only rows holding a name are located.
         """
         hits: dict[int, list[_Hit]] = {}
         if values.len() == 0 or values.null_count() == values.len():
