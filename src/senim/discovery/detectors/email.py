@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import DOT_ATOM_TEXT, EMAIL_MAX_LENGTH
 
 from senim.discovery._detector import Detector, Pattern
 
@@ -36,8 +39,34 @@ class EmailDetector(Detector):
         return not (before and (before.isalnum() or before in ".!#$%&'*+/=?^`{|}~-_"))
 
     def validate(self, value: str) -> bool | None:
-        try:
-            validate_email(value, check_deliverability=False, allow_smtputf8=True)
-        except EmailNotValidError:
-            return False
-        return True
+        local, _, domain = value.rpartition("@")
+        if DOT_ATOM_TEXT.match(local):
+            # a plain ASCII local part is valid on its own (email-validator's own rule), so
+            # the verdict rests on the domain, checked once per distinct domain
+            room = _room_before(domain)
+            return room is not None and len(local) <= room
+        return _valid(value)
+
+
+def _valid(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _room_before(domain: str) -> int | None:
+    """How long a plain ASCII local part may be before ``@domain`` (``None``: never valid).
+
+    email-validator checks the domain, then the length in UTF-8 of the address as written,
+    normalised and with the domain in IDNA ASCII; a one-letter local part shows the verdict
+    on the domain and each of those forms of it.
+    """
+    try:
+        info = validate_email("a@" + domain, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        return None
+    longest = max(len(d.encode("utf-8")) for d in (domain, info.domain, info.ascii_domain))
+    return EMAIL_MAX_LENGTH - 1 - longest
