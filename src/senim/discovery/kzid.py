@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import mul
 from typing import Literal
 
 __all__ = [
@@ -37,10 +38,10 @@ def check_digit(first11: str) -> int | None:
     """The check digit for 11 digits, or ``None`` when no check digit can ever be valid."""
     if len(first11) != 11 or not first11.isascii() or not first11.isdigit():
         return None
-    digits = [int(c) for c in first11]
-    k = sum(d * w for d, w in zip(digits, _W1, strict=True)) % 11
+    digits = list(map(int, first11))
+    k = sum(map(mul, digits, _W1)) % 11
     if k == 10:
-        k = sum(d * w for d, w in zip(digits, _W2, strict=True)) % 11
+        k = sum(map(mul, digits, _W2)) % 11
         if k == 10:
             return None
     return k
