@@ -72,6 +72,40 @@ def test_typed_columns(scanner: Scanner) -> None:
     assert found == {("iin", "KZ_IIN"), ("birth_date", "DATE_OF_BIRTH")}
 
 
+@pytest.mark.parametrize(
+    ("column", "number", "found"),
+    [
+        ("iin", 51112600010, ("KZ_IIN", "051112600010", 1)),  # born 2005: one zero lost
+        ("iin", 101500001, ("KZ_IIN", "000101500001", 3)),  # born 1 Jan 2000: three lost
+        ("bin", 50140000011, ("KZ_BIN", "050140000011", 1)),  # registered in 2005
+        ("amount", 51112600010, ("KZ_IIN", "051112600010", 1)),  # no column context needed
+        ("iin", 51112600011, None),  # check digit fails once zero-filled
+        ("iin", 1500001, None),  # five zeros: no IIN starts so
+        ("phone", 77011234567, ("KZ_PHONE", "77011234567", 0)),  # not an IIN ("0770...")
+    ],
+)
+def test_integer_columns_get_their_leading_zeros_back(
+    column: str, number: int, found: tuple[str, str, int] | None, scanner: Scanner
+) -> None:
+    table = pa.table({column: pa.array([number], pa.int64())})
+    findings = findings_from_batch(scanner.scan_batch(table))
+    if found is None:
+        assert findings == []
+        return
+    entity, value, zeros = found
+    (f,) = findings
+    assert (f.entity, f.start, f.end) == (entity, 0, len(str(number)))
+    # the identifier's digest: the same IIN written as text in another source matches
+    assert f.digest == scanner.hasher.digest(entity, value)
+    restored = [a for a in f.explanation.adjustments if a.reason == "leading_zeros"]
+    assert [a.detail for a in restored] == ([f"integer column: {zeros} restored"] if zeros else [])
+
+
+def test_text_columns_are_not_zero_filled(scanner: Scanner) -> None:
+    table = pa.table({"iin": ["51112600010"]})  # a text column keeps what it was given
+    assert findings_from_batch(scanner.scan_batch(table)) == []
+
+
 @pytest.mark.parametrize("kind", ["arrow", "polars", "pandas"])
 def test_scan_table_accepts_arrow_polars_pandas(kind: str, scanner: Scanner) -> None:
     table = pa.table({k: v for k, v in ROWS.items() if k != "amount"})

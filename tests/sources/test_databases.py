@@ -99,6 +99,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         f'{IIN}, \'1990-01-01\', \'{{"contacts": {{"email": "{EMAIL}"}}}}\', 0.5, NULL)',
         "INSERT INTO {s}clients VALUES (2, 'nobody', NULL, NULL, NULL, NULL, NULL)",
         f"INSERT INTO {{s}}clients VALUES (3, 'x', {IIN2}, NULL, NULL, NULL, NULL)",
+        # an IIN of someone born in 2005, stored as a number: its leading zero is gone
+        "INSERT INTO {s}clients VALUES (4, 'y', 51112600010, NULL, NULL, NULL, NULL)",
         f"INSERT INTO {{s}}audit_log VALUES ('client {EMAIL} called')",
         f"INSERT INTO {{s}}orders VALUES (1, '{EMAIL}')",
         f"INSERT INTO {{s}}by_iin VALUES ('{IIN}', '{EMAIL}')",
@@ -124,6 +126,7 @@ def test_tables_columns_and_primary_keys(db: Db) -> None:
     clients = f"{db.schema}.clients"
     assert (clients, "iin_num", 0, "id=1", "KZ_IIN") in found
     assert (clients, "iin_num", 2, "id=3", "KZ_IIN") in found
+    assert (clients, "iin_num", 3, "id=4", "KZ_IIN") in found
     assert (clients, "full_name", 0, "id=1", "PERSON") in found
     assert (clients, "profile", 0, "id=1", "EMAIL") in found
     assert (f"{db.schema}.audit_log", "note", 0, None, "EMAIL") in found
@@ -131,7 +134,7 @@ def test_tables_columns_and_primary_keys(db: Db) -> None:
     keys = {f.key for f in report.finding_list() if f.source.endswith("by_iin")}
     assert keys == {"iin=90••••••••07"}
     summary = {(c.source.rsplit("#")[1], c.column): c for c in report.columns}
-    assert summary[(clients, "iin_num")].rows == 2
+    assert summary[(clients, "iin_num")].rows == 3
     assert summary[(clients, "iin_num")].verdict == "KZ_IIN"
     assert summary[(clients, "score")].rows == 0  # floats are not scanned
 

@@ -84,6 +84,12 @@ class Detector:
     """Score a candidate reaches when :meth:`validate` returns ``True``."""
     prefilter_regex: ClassVar[str | None] = None
     """Rust regex run on whole columns before Python matching; default: the patterns."""
+    integer_digits: ClassVar[int | None] = None
+    """Fixed length of an all-digit identifier that may start with zeros. An integer
+    column holding it has dropped them (IIN ``010203500001`` stored as ``10203500001``):
+    shorter whole numbers of such a column are zero-filled to this length and validated."""
+    integer_zeros: ClassVar[int] = 0
+    """How many leading zeros such an identifier can have (IIN and BIN: three, ``000101``)."""
 
     # --- hooks -----------------------------------------------------------------------------
     def validate(self, value: str) -> bool | None:

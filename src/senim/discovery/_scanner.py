@@ -70,6 +70,8 @@ class _Hit:
     pattern: str
     base: float
     adjustments: tuple[tuple[str, float, str], ...]
+    value: str | None = None
+    """The value when it differs from the span's text (zeros an integer column dropped)."""
 
     @property
     def explanation(self) -> Explanation:
@@ -247,12 +249,14 @@ class Scanner:
         for name in columns if columns is not None else names:
             if name in RESERVED:
                 continue
-            values = _as_text(batch.column(names.index(name)))
+            array = batch.column(names.index(name))
+            values = _as_text(array)
             if values is None:
                 continue
             ctx = _ColumnContext(None if is_text else name)
             texts: list[str | None] = values.to_list()
-            for row, hits in sorted(self._scan_column(values, texts, ctx).items()):
+            integers = pa.types.is_integer(array.type)
+            for row, hits in sorted(self._scan_column(values, texts, ctx, integers).items()):
                 text = texts[row]
                 assert text is not None
                 src = sources[row] if sources is not None else source
@@ -275,7 +279,11 @@ class Scanner:
 
     # ---- internals ----------------------------------------------------------------------
     def _scan_column(
-        self, values: pl.Series, texts: list[str | None], ctx: _ColumnContext
+        self,
+        values: pl.Series,
+        texts: list[str | None],
+        ctx: _ColumnContext,
+        integers: bool = False,
     ) -> dict[int, list[_Hit]]:
         """Candidates of every detector over a whole column, validated per distinct value.
 
@@ -283,7 +291,9 @@ class Scanner:
         at once (for detectors that need a context word, only from rows holding one, see
         :attr:`Detector.context_gate`); the matches are located and their boundaries
         checked, each distinct bounded match is validated once, and the valid ones are
-        scored by their context. Detectors with their own candidate logic (PERSON) declare
+        scored by their context. In a column of ``integers``, shorter whole numbers are also
+        zero-filled for detectors of fixed-length identifiers (:attr:`Detector.integer_digits`).
+        Detectors with their own candidate logic (PERSON) declare
         ``unit_regex``: the units (runs of capitalised words) are extracted the same way,
         each distinct unit is analysed once, and only rows holding a name are located.
         """
@@ -345,6 +355,8 @@ class Scanner:
                         )
                         if hit is not None:
                             hits.setdefault(row, []).append(hit)
+                if integers and det.integer_digits:
+                    self._zero_filled(det, frame, memo, col_term, seen, hits)
                 continue
             unit = det.unit_regex()
             if unit is not None:
@@ -389,6 +401,48 @@ class Scanner:
                     if hit is not None:
                         hits.setdefault(row, []).append(hit)
         return hits
+
+    def _zero_filled(
+        self,
+        det: Detector,
+        frame: pl.DataFrame,
+        memo: dict[str, Any],
+        col_term: str | None,
+        seen: set[tuple[int, int, int]],
+        hits: dict[int, list[_Hit]],
+    ) -> None:
+        """Integers that lost the leading zeros of ``det``'s fixed-length identifier.
+
+        ``10203500001`` in an integer column is the IIN ``010203500001``: the zero-filled
+        value is validated and reported with the column value's span; its preview and
+        digest are those of the identifier, so it matches the same IIN written as text.
+        """
+        width = det.integer_digits
+        assert width is not None
+        length = pl.col("v").str.len_chars()
+        short = frame.filter(
+            length.is_between(width - det.integer_zeros, width - 1)
+            & pl.col("v").str.contains(r"^\d+$")
+        )
+        for row, text in zip(short["row"].to_list(), short["v"].to_list(), strict=True):
+            value = text.zfill(width)
+            pattern = next((p for p, rx in det._compiled if rx.fullmatch(value)), None)
+            if pattern is None or (row, 0, len(text)) in seen:
+                continue
+            verdict = memo.get(value, _UNSEEN)
+            if verdict is _UNSEEN:
+                verdict = _remember(memo, value, self._verdict(det, value))
+            if verdict is False:
+                continue
+            hit = self._score(
+                det, text, 0, len(text), pattern.name, pattern.score, verdict, col_term
+            )
+            if hit is not None:
+                zeros = ("leading_zeros", 0.0, f"integer column: {width - len(text)} restored")
+                hit.adjustments = (*hit.adjustments, zeros)
+                hit.value = value
+                seen.add((row, 0, len(text)))
+                hits.setdefault(row, []).append(hit)
 
     def _present(self, frame: pl.DataFrame) -> set[str]:
         """The extraction regexes that match somewhere in column ``v``: one polars pass.
@@ -540,7 +594,7 @@ class _Columns:
     def batch(self) -> pa.RecordBatch:
         rows = self.rows
         hits = [r[0] for r in rows]
-        values = [text[h.start : h.end] for h, text, *_ in rows]
+        values = [text[h.start : h.end] if h.value is None else h.value for h, text, *_ in rows]
         entities = [h.detector.entity for h in hits]
         digest = self.scanner.hasher.digest
         cols: dict[str, list[Any]] = {

@@ -39,7 +39,7 @@ def check_digit(first11: str) -> int | None:
     if len(first11) != 11 or not first11.isascii() or not first11.isdigit():
         return None
     digits = list(map(int, first11))
-    k = sum(map(mul, digits, _W1)) % 11
+    k: int = sum(map(mul, digits, _W1)) % 11
     if k == 10:
         k = sum(map(mul, digits, _W2)) % 11
         if k == 10:

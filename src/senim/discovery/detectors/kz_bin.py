@@ -13,6 +13,8 @@ class KzBinDetector(Detector):
     description = "Kazakhstan BIN: registration month, type and attribute digits, mod-11 checksum."
     patterns = (Pattern(name="bin_12_digits", regex=r"\d{12}", score=0.3),)
     boundary = "digit"
+    integer_digits = 12
+    integer_zeros = 3  # YYMM first, with MM at least 01
     context = {
         "kk": ("бсн", "бизнес сәйкестендіру нөмірі"),
         "ru": ("бин", "бизнес идентификационный номер", "бизнес-идентификационный номер"),

@@ -13,6 +13,8 @@ class KzIinDetector(Detector):
     description = "Kazakhstan IIN: birth date, century/sex digit and two-pass mod-11 checksum."
     patterns = (Pattern(name="iin_12_digits", regex=r"\d{12}", score=0.3),)
     boundary = "digit"
+    integer_digits = 12
+    integer_zeros = 3  # YYMM first, with MM at least 01
     context = {
         "kk": ("жсн", "жеке сәйкестендіру нөмірі", "жеке сәйкестендіру*"),
         "ru": ("иин", "индивидуальный идентификационный номер", "идентификационн*"),
