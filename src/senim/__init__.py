@@ -10,9 +10,9 @@ Sub-packages load on first use, so ``import senim`` (and every CLI start) stays 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from senim._lazy import lazy_attributes as _lazy_attributes
 from senim.errors import (
     CheckFailed,
     ConfigError,
@@ -152,18 +152,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'senim' has no attribute {name!r}")
-    module, _, attr = target.partition(":")
-    value = getattr(importlib.import_module(module), attr or name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import ExitStack
 from typing import IO, TYPE_CHECKING, Annotated
 
 import pyarrow as pa
@@ -191,12 +192,8 @@ def scan(
     Exit codes: 0 done; 1 --fail-on entities found; 2 usage or input error;
     3 some inputs could not be read (the rest was scanned).
     """
-    from senim.discovery import Scanner
-    from senim.discovery._api import scan_paths
-    from senim.report import scan as render
-
     code = resolve_lang(lang)
-    with handle_errors(code, debug):
+    with handle_errors(code, debug), ExitStack() as cleanup:
         if fmt not in FORMAT_CHOICES:
             raise UsageError("error.unknown_format", value=fmt, choices=", ".join(FORMAT_CHOICES))
         if engine not in ENGINE_CHOICES:
@@ -209,9 +206,18 @@ def scan(
             raise UsageError("scan.bad_sample", value=sample)
         n_workers = _workers(workers)
         if engine == "local":
+            from senim.engine._helpers import discard_early, start_early
+
+            # helpers start now: their start-up overlaps this process's loading the scanner
+            start_early(n_workers, paths)
+            cleanup.callback(discard_early)  # unless the scan took them
             from senim.engine import lean_process
 
             lean_process()
+        from senim.discovery import Scanner
+        from senim.discovery._api import scan_paths
+        from senim.report import scan as render
+
         wanted_fail = _split(fail_on)
         scanner = Scanner(entities=_split(entities), min_score=min_score, ner=ner)
         if wanted_fail and wanted_fail != ["ANY"]:

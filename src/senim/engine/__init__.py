@@ -1,12 +1,25 @@
 """Where scans run: in this process, in a local process pool, or on Apache Spark.
 
 Every engine runs the same batch function, :func:`scan_unit`, on Arrow record batches, so
-they produce the same findings.
+they produce the same findings. Modules load on first use: the CLI starts helper processes
+(:mod:`senim.engine._helpers`) before it loads the scanner.
 """
 
-from senim.engine._batch import RowCount, scan_unit
-from senim.engine._local import LocalEngine, Workers, lean_process
-from senim.engine._sink import FindingsSink, StreamedScanReport
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from senim._lazy import lazy_attributes as _lazy_attributes
+
+_LAZY: dict[str, str] = {
+    "FindingsSink": "senim.engine._sink",
+    "LocalEngine": "senim.engine._local",
+    "RowCount": "senim.engine._batch",
+    "StreamedScanReport": "senim.engine._sink",
+    "Workers": "senim.engine._local",
+    "lean_process": "senim.engine._local",
+    "scan_unit": "senim.engine._batch",
+}
 
 __all__ = [
     "FindingsSink",
@@ -17,3 +30,10 @@ __all__ = [
     "lean_process",
     "scan_unit",
 ]
+
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:
+    from senim.engine._batch import RowCount, scan_unit
+    from senim.engine._local import LocalEngine, Workers, lean_process
+    from senim.engine._sink import FindingsSink, StreamedScanReport

@@ -11,7 +11,6 @@ process would otherwise only wait for the helpers to finish it.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import sys
@@ -19,7 +18,6 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from importlib.abc import MetaPathFinder
 from importlib.machinery import ModuleSpec
 from typing import Literal
@@ -28,20 +26,14 @@ import pyarrow as pa
 
 from senim.discovery._scanner import Scanner
 from senim.engine._batch import RowCount, scan_unit
+from senim.engine._helpers import AUTO_POOL_BYTES, cpu_count, run, start_pool, take_early
 
 __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pandas_probe"]
 
 Workers = int | Literal["auto"]
-AUTO_POOL_BYTES = 4 << 20
-"""With ``workers="auto"``, inputs smaller than this are scanned by this process alone.
-
-A helper costs about a second of start-up (imports, detector state) and a scanning core
-does 1-2 MB/s of dense exports, so from about 4 MB on a helper pays for itself."""
 
 Unit = tuple[pa.RecordBatch, str, int]
 Result = tuple[pa.RecordBatch, list[RowCount]]
-
-_worker_scanner: Scanner | None = None
 
 
 class _NoPandas(MetaPathFinder):
@@ -83,52 +75,6 @@ def lean_process() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _init(blob: bytes) -> None:
-    global _worker_scanner
-    lean_process()
-    _worker_scanner = pickle.loads(blob)
-
-
-def _run(batch: pa.RecordBatch, source: str, offset: int) -> Result:
-    assert _worker_scanner is not None
-    return scan_unit(_worker_scanner, batch, source=source, record_offset=offset)
-
-
-def _noop() -> None:
-    return None
-
-
-@contextmanager
-def _main_script_hidden(blob: bytes) -> Iterator[None]:
-    """Keep spawned helpers from re-running this process's main script.
-
-    A helper starts by running the parent's ``__main__`` script again; for the ``senim``
-    command that loads the whole CLI (typer, rich, pydantic) in every helper, which needs
-    only the scanner. The script is hidden while helpers start, unless the scanner refers
-    to something defined in it (a detector class written in the script).
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or path is None or getattr(main, "__spec__", None) is not None:
-        yield  # no script, or a module (``python -m``): helpers do not run it
-        return
-    if b"__main__" in blob:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 class LocalEngine:
     """Runs :func:`~senim.engine.scan_unit` in this process and ``workers - 1`` helpers."""
 
@@ -139,20 +85,16 @@ class LocalEngine:
         self.scanner = scanner
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._blob = pickle.dumps(scanner) if self.workers > 1 else b""
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            blob = pickle.dumps(self.scanner)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers - 1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init,
-                initargs=(blob,),
+            # a scanner using a class defined in the main script needs the script in helpers
+            main_script = b"__main__" in self._blob
+            helpers = self.workers - 1
+            self._pool = take_early(helpers, main_script=main_script) or start_pool(
+                helpers, main_script=main_script
             )
-            with _main_script_hidden(blob):
-                for _ in range(self.workers - 1):
-                    # start the helpers now: their imports overlap this process's first batch
-                    self._pool.submit(_noop)
         return self._pool
 
     def _local(self, unit: Unit) -> Result:
@@ -190,7 +132,7 @@ class LocalEngine:
                 following = pull()  # one unit ahead: is this one the last?
                 # the last unit is scanned here: this process would only wait for it
                 if remote < 2 * helpers and following is not None:
-                    pending.append(pool.submit(_run, *unit))
+                    pending.append(pool.submit(run, self._blob, *unit))
                     remote += 1
                 else:
                     pending.append(self._local(unit))

@@ -6,8 +6,9 @@ sources, the incremental scan state) or the office-format parsers.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from senim._lazy import lazy_attributes as _lazy_attributes
 
 _LAZY: dict[str, str] = {
     "SUFFIXES": "senim.sources._files",
@@ -60,17 +61,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'senim.sources' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:

@@ -1,0 +1,179 @@
+"""Helper processes of the local engine: started early, given the scanner with each batch.
+
+A helper costs a Python start and the scanner's imports (about half a second). The CLI
+calls :func:`start_early` before it loads anything heavy itself, so a helper's start-up
+overlaps the CLI's own instead of following it; :class:`~senim.engine.LocalEngine` then
+takes that pool (:func:`take_early`) or starts one. This module imports only the standard
+library: what a helper needs is imported inside the helper.
+
+Each batch travels with the pickled scanner (about 2 KB); a helper unpickles it once and
+keeps it while the same bytes come back, so a pool can be started before the scanner
+exists.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from senim.discovery._scanner import Scanner
+    from senim.engine._batch import RowCount
+
+__all__ = [
+    "AUTO_POOL_BYTES",
+    "cpu_count",
+    "discard_early",
+    "estimate_bytes",
+    "start_early",
+    "start_pool",
+    "take_early",
+]
+
+AUTO_POOL_BYTES = 4 << 20
+"""With ``workers="auto"``, inputs smaller than this are scanned by this process alone.
+
+A helper costs about half a second of start-up (imports, detector state) and a scanning
+core does 1-2 MB/s of dense exports, so from about 4 MB on a helper pays for itself."""
+
+_early: tuple[ProcessPoolExecutor, int] | None = None
+"""The pool :func:`start_early` started, and its number of helpers."""
+_scanner: tuple[bytes, Scanner] | None = None
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _init() -> None:
+    from senim.engine._local import lean_process
+
+    lean_process()  # and, with it, the scanner's imports before the first batch
+
+
+def _noop() -> None:
+    return None
+
+
+def run(
+    blob: bytes, batch: pa.RecordBatch, source: str, offset: int
+) -> tuple[pa.RecordBatch, list[RowCount]]:
+    """In a helper: scan one batch with the scanner pickled in ``blob``."""
+    global _scanner
+    from senim.engine._batch import scan_unit
+
+    if _scanner is None or _scanner[0] != blob:
+        _scanner = (blob, pickle.loads(blob))
+    return scan_unit(_scanner[1], batch, source=source, record_offset=offset)
+
+
+@contextmanager
+def _main_script_hidden(visible: bool) -> Iterator[None]:
+    """Keep spawned helpers from re-running this process's main script.
+
+    A helper starts by running the parent's ``__main__`` script again; for the ``senim``
+    command that loads the whole CLI (typer, rich, pydantic) in every helper, which needs
+    only the scanner. The script stays ``visible`` when the scanner refers to something
+    defined in it (a detector class written in the script).
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if visible or main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield  # no script, or a module (``python -m``): helpers do not run it
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor:
+    """``helpers`` spawned processes, started now (their imports overlap this process's work).
+
+    ``main_script``: the helpers must run this process's ``__main__`` script (the scanner
+    uses a class defined there).
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_init
+    )
+    with _main_script_hidden(main_script):
+        for _ in range(helpers):
+            pool.submit(_noop)
+    return pool
+
+
+def estimate_bytes(paths: Iterable[str], enough: int) -> int:
+    """Bytes of the files at ``paths`` (folders walked), counted until ``enough`` is reached.
+
+    A cheap look before the real listing, to decide whether to start helpers early;
+    anything that is not a local file or folder (a database URL) counts as nothing.
+    """
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if path.is_file():
+                total += path.stat().st_size
+            elif path.is_dir():
+                for folder, _, files in os.walk(path):
+                    for name in files:
+                        try:
+                            total += os.stat(os.path.join(folder, name)).st_size
+                        except OSError:
+                            continue
+                        if total >= enough:
+                            return total
+        except OSError:
+            continue
+        if total >= enough:
+            return total
+    return total
+
+
+def start_early(workers: int | str, paths: Iterable[str]) -> None:
+    """Start the helpers a scan of ``paths`` with ``workers`` will use, if it will use any."""
+    global _early
+    if _early is not None:
+        return
+    if workers == "auto":
+        cores = cpu_count()
+        if cores < 2 or estimate_bytes(paths, AUTO_POOL_BYTES) < AUTO_POOL_BYTES:
+            return
+        workers = cores
+    if not isinstance(workers, int) or workers < 2:
+        return
+    _early = (start_pool(workers - 1), workers - 1)
+
+
+def take_early(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor | None:
+    """The early pool, if it has ``helpers`` processes and may serve this scanner."""
+    global _early
+    early, _early = _early, None
+    if early is None:
+        return None
+    pool, started = early
+    if main_script or started != helpers:
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool
+
+
+def discard_early() -> None:
+    """Stop an early pool no scan took (the command failed before scanning)."""
+    global _early
+    if _early is not None:
+        _early[0].shutdown(wait=False, cancel_futures=True)
+        _early = None

@@ -1,0 +1,100 @@
+"""Helper processes started early, before the scanner exists, and handed the scanner per batch."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from senim.cli import app
+from senim.discovery._api import scan_paths
+from senim.discovery._model import findings_from_batch
+from senim.discovery._scanner import Scanner
+from senim.engine import _helpers
+
+
+@pytest.fixture(autouse=True)
+def no_early_pool() -> Iterator[None]:
+    _helpers.discard_early()
+    yield
+    _helpers.discard_early()
+
+
+def _file(path: Path, size: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    return path
+
+
+def test_estimate_counts_files_and_folders(tmp_path: Path) -> None:
+    one = _file(tmp_path / "a.csv", 100)
+    _file(tmp_path / "dir" / "b.jsonl", 200)
+    _file(tmp_path / "dir" / "sub" / "c.txt", 300)
+    paths = [str(one), str(tmp_path / "dir"), "postgresql://db/x", str(tmp_path / "missing")]
+    assert _helpers.estimate_bytes(paths, enough=10_000) == 600
+    # it stops counting once there is enough to decide
+    assert 150 <= _helpers.estimate_bytes([str(tmp_path / "dir")], enough=150) < 500
+
+
+@pytest.mark.parametrize(
+    ("workers", "size", "cores", "started"),
+    [
+        (1, 10_000, 2, None),
+        ("auto", 10, 2, None),  # small input: this process alone
+        ("auto", 10_000, 1, None),  # one core
+        ("auto", 10_000, 2, 1),
+        (3, 10, 2, 2),  # asked for explicitly: started whatever the size
+    ],
+)
+def test_start_early_starts_what_the_scan_will_use(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int | str,
+    size: int,
+    cores: int,
+    started: int | None,
+) -> None:
+    monkeypatch.setattr(_helpers, "AUTO_POOL_BYTES", 1000)
+    monkeypatch.setattr(_helpers, "cpu_count", lambda: cores)
+    _helpers.start_early(workers, [str(_file(tmp_path / "in.csv", size))])
+    if started is None:
+        assert _helpers._early is None
+        return
+    assert _helpers._early is not None
+    assert _helpers._early[1] == started
+    assert _helpers.take_early(started + 1) is None  # another size: stopped, not handed over
+    assert _helpers._early is None
+
+
+def test_scan_takes_the_early_pool_and_gives_the_serial_findings(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i};Иванов Иван Иванович;900101300007;u{i}@mail.kz" for i in range(300))
+    data = tmp_path / "clients.csv"
+    data.write_text("id;fio;iin;email\n" + rows + "\n", encoding="utf-8")
+    serial = scan_paths([data], workers=1)
+    _helpers.start_early(2, [str(data)])
+    assert _helpers._early is not None
+    pooled = scan_paths([data], workers=2)
+    assert _helpers._early is None  # taken by the engine (and closed with it)
+    assert pooled.findings.drop_columns(["explanation"]).equals(
+        serial.findings.drop_columns(["explanation"])
+    )
+
+
+def test_a_helper_keeps_the_scanner_of_the_bytes_it_is_given() -> None:
+    batch = pa.record_batch({"text": ["ИИН 900101300007, почта a@mail.kz"]})
+    iin = pickle.dumps(Scanner(entities=["KZ_IIN"]))
+    email = pickle.dumps(Scanner(entities=["EMAIL"]))
+    for blob, entity in [(iin, "KZ_IIN"), (iin, "KZ_IIN"), (email, "EMAIL"), (iin, "KZ_IIN")]:
+        found, _ = _helpers.run(blob, batch, "t", 0)
+        assert [f.entity for f in findings_from_batch(found)] == [entity]
+
+
+def test_a_failed_command_stops_its_early_helpers(tmp_path: Path) -> None:
+    data = _file(tmp_path / "in.txt", 10)
+    result = CliRunner().invoke(app, ["scan", str(data), "--workers", "2", "-e", "NOPE"])
+    assert result.exit_code == 2
+    assert _helpers._early is None
