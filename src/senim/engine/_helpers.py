@@ -13,6 +13,7 @@ exists.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import pickle
@@ -61,6 +62,15 @@ def _init() -> None:
     from senim.engine._local import lean_process
 
     lean_process()  # and, with it, the scanner's imports before the first batch
+    # a helper holds nothing to save when it is told to stop: skip the interpreter's
+    # teardown of every module and object (about 0.1 s the command would wait for)
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _noop() -> None:

@@ -1,12 +1,14 @@
 """The local engine: scan batches in this process, with helper processes for more cores.
 
 Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this one and
-``N - 1`` spawned helpers, each with its own copy of the scanner. This process hands a
-batch to an idle helper and scans the next one itself, so one core is not spent only on
-reading and writing while two more processes each hold a full scanner. Findings come back
-in input order. At most two batches per helper are in flight, so memory stays bounded
-however large the input is. The last batch of a source is always scanned here: this
-process would otherwise only wait for the helpers to finish it.
+``N - 1`` spawned helpers, each with its own copy of the scanner. This process keeps each
+helper supplied with up to two batches not yet finished and scans the next one itself, so
+one core is not spent only on reading and writing while two more processes each hold a
+full scanner. Findings come back in input order, and the batches held (sent, scanned, not
+yet handed back) are bounded, so memory stays bounded however large the input is. The last
+batch of a source is always scanned here: this process would otherwise only wait for the
+helpers to finish it. Batches travel through threads of this process, so while helpers run
+this thread hands over the interpreter lock more often.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from senim.engine._helpers import AUTO_POOL_BYTES, cpu_count, run, start_pool, t
 __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pandas_probe"]
 
 Workers = int | Literal["auto"]
+
+_SWITCH_INTERVAL = 0.0005
+"""Seconds this thread may hold the interpreter lock while helpers run (Python's default: 5 ms)."""
 
 Unit = tuple[pa.RecordBatch, str, int]
 Result = tuple[pa.RecordBatch, list[RowCount]]
@@ -111,7 +116,6 @@ class LocalEngine:
         helpers = self.workers - 1
         # each entry: a helper's future, or a result this process computed
         pending: deque[Future[Result] | Result] = deque()
-        remote = 0
         failure: BaseException | None = None
         units = iter(units)
 
@@ -125,28 +129,25 @@ class LocalEngine:
                 failure = exc
                 return None
 
+        # batches travel to and from helpers through threads of this process, which wait
+        # for the interpreter lock while this thread scans: hand it over sooner
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, _SWITCH_INTERVAL))
         try:
             following = pull()
             while following is not None:
                 unit = following
                 following = pull()  # one unit ahead: is this one the last?
+                busy = sum(1 for p in pending if isinstance(p, Future) and not p.done())
                 # the last unit is scanned here: this process would only wait for it
-                if remote < 2 * helpers and following is not None:
+                if busy < 2 * helpers and following is not None:
                     pending.append(pool.submit(run, self._blob, *unit))
-                    remote += 1
                 else:
                     pending.append(self._local(unit))
                 # hand back what is done; if this process ran ahead of a slow helper, wait
-                while pending and (
-                    _ready(pending[0])
-                    or (remote >= 2 * helpers and len(pending) > 2 * self.workers)
-                ):
+                while pending and (_ready(pending[0]) or len(pending) > 2 * self.workers):
                     head = pending.popleft()
-                    if isinstance(head, Future):
-                        remote -= 1
-                        yield head.result()
-                    else:
-                        yield head
+                    yield head.result() if isinstance(head, Future) else head
             while pending:
                 head = pending.popleft()
                 yield head.result() if isinstance(head, Future) else head
@@ -154,6 +155,7 @@ class LocalEngine:
             self.reset()
             raise
         finally:
+            sys.setswitchinterval(switch)
             for item in pending:
                 if isinstance(item, Future):
                     item.cancel()
