@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from senim.discovery._model import FINDINGS_SCHEMA
-from senim.report.scan import jsonl_lines
+from senim.report.scan import jsonl_bytes, jsonl_lines
 
 _text = st.text(max_size=12)
 _row = st.fixed_dictionaries(
@@ -70,3 +70,10 @@ def test_cyrillic_key_and_order() -> None:
     (line,) = jsonl_lines(pa.RecordBatch.from_pylist([row], schema=FINDINGS_SCHEMA))
     assert json.loads(line)["key"] == "id=Ә••••"
     assert line.endswith('"key":"id=Ә••••"}')
+
+
+@given(st.lists(_row, max_size=8))
+def test_written_lines_are_the_lines(rows: list[dict[str, object]]) -> None:
+    batch = pa.RecordBatch.from_pylist(rows, schema=FINDINGS_SCHEMA)
+    written = b"".join(jsonl_bytes(batch)).decode("utf-8")
+    assert written == "".join(f"{x}\n" for x in jsonl_lines(batch))

@@ -46,32 +46,42 @@ class _JsonlOut:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.partial: str | None = None
-        self.fh: IO[str]
+        self.text: IO[str] | None = None
+        self.fh: IO[bytes] | None = None
         if path in (None, "-"):
-            self.fh = sys.stdout
+            # the bytes under stdout, when there are any (a test runner's stdout is text only)
+            self.text = sys.stdout
+            self.fh = getattr(sys.stdout, "buffer", None)
         else:
             # a hidden partial file (folders skip hidden files, so a scan never reads its own
             # output), renamed when the scan is done
             head, tail = os.path.split(path)
             self.partial = os.path.join(head, f".{tail}.senim-partial")
             try:
-                self.fh = open(self.partial, "w", encoding="utf-8")  # noqa: SIM115
+                self.fh = open(self.partial, "wb")  # noqa: SIM115
             except OSError as exc:
                 raise InputError(
                     "error.output_write", path=path, reason=exc.strerror or str(exc)
                 ) from exc
 
     def write(self, batch: pa.RecordBatch) -> None:
-        from senim.report.scan import jsonl_lines
+        from senim.report.scan import jsonl_bytes, jsonl_lines
 
-        lines = list(jsonl_lines(batch))
-        if lines:
-            self.fh.write("\n".join(lines))
-            self.fh.write("\n")
+        if self.fh is not None:
+            if self.text is not None:
+                self.text.flush()  # what was printed before goes first
+            for chunk in jsonl_bytes(batch):
+                self.fh.write(chunk)
+            return
+        assert self.text is not None
+        for line in jsonl_lines(batch):
+            self.text.write(line + "\n")
 
     def close(self, *, ok: bool = True) -> None:
-        self.fh.flush()
-        if self.partial is None or self.path is None:
+        for stream in (self.text, self.fh):
+            if stream is not None:
+                stream.flush()
+        if self.partial is None or self.path is None or self.fh is None:
             return
         self.fh.close()
         if ok:

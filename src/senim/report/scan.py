@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +18,14 @@ from senim.discovery._report import ColumnSummary, ScanReport
 from senim.report._charts import BarChart, bar_chart_svg
 from senim.report._html import render_html
 
-__all__ = ["FORMATS", "iter_jsonl", "print_table", "render_html_report", "render_json"]
+__all__ = [
+    "FORMATS",
+    "iter_jsonl",
+    "jsonl_bytes",
+    "print_table",
+    "render_html_report",
+    "render_json",
+]
 
 FORMATS = ("table", "json", "jsonl", "html")
 HTML_FINDINGS_LIMIT = 500
@@ -41,6 +49,22 @@ def jsonl_lines(findings: pa.Table | pa.RecordBatch) -> Iterator[str]:
     fields are one JSON object, ``key`` is added only when set, and the stored explanation,
     already JSON, is spliced in as it is.
     """
+    for chunk in _jsonl_chunks(findings):
+        yield from chunk["line"].to_list()
+
+
+def jsonl_bytes(findings: pa.Table | pa.RecordBatch) -> Iterator[bytes]:
+    """:func:`jsonl_lines` as UTF-8, a chunk of lines at a time, each line ended by ``\\n``.
+
+    The lines go from polars to bytes without becoming Python strings.
+    """
+    for chunk in _jsonl_chunks(findings):
+        out = io.BytesIO()
+        chunk.write_csv(out, include_header=False, quote_style="never")
+        yield out.getvalue()
+
+
+def _jsonl_chunks(findings: pa.Table | pa.RecordBatch) -> Iterator[pl.DataFrame]:
     if findings.num_rows == 0:
         return
     names = findings.schema.names
@@ -64,7 +88,7 @@ def jsonl_lines(findings: pa.Table | pa.RecordBatch) -> Iterator[str]:
     for lo in range(0, findings.num_rows, _JSONL_CHUNK):  # bounded memory per chunk
         chunk = pl.from_arrow(findings.slice(lo, _JSONL_CHUNK))
         assert isinstance(chunk, pl.DataFrame)
-        yield from chunk.select(line)["line"].to_list()
+        yield chunk.select(line)
 
 
 def _column_dict(c: ColumnSummary) -> dict[str, Any]:
