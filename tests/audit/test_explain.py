@@ -48,6 +48,7 @@ def data() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def models(tmp_path_factory: pytest.TempPathFactory, data: pl.DataFrame) -> dict[str, Path]:
     import lightgbm
+    import xgboost
     from skl2onnx import to_onnx
 
     folder = tmp_path_factory.mktemp("models")
@@ -61,6 +62,8 @@ def models(tmp_path_factory: pytest.TempPathFactory, data: pl.DataFrame) -> dict
     (folder / "logistic-zipmap.onnx").write_bytes(zipmap.SerializeToString())
     boosted = lightgbm.LGBMClassifier(n_estimators=25, verbose=-1).fit(x, y)
     joblib.dump(boosted, folder / "lightgbm.pkl")
+    xgb = xgboost.XGBClassifier(n_estimators=25, max_depth=3, n_jobs=1).fit(x, y)
+    joblib.dump(xgb, folder / "xgboost.pkl")
     named = LogisticRegression().fit(data.select(FEATURES).to_pandas(), y)
     joblib.dump(named, folder / "named.pkl")
     return {
@@ -68,11 +71,12 @@ def models(tmp_path_factory: pytest.TempPathFactory, data: pl.DataFrame) -> dict
         "onnx": folder / "logistic.onnx",
         "zipmap": folder / "logistic-zipmap.onnx",
         "lightgbm": folder / "lightgbm.pkl",
+        "xgboost": folder / "xgboost.pkl",
         "named": folder / "named.pkl",
     }
 
 
-@pytest.mark.parametrize("name", ["logistic", "onnx", "zipmap", "lightgbm", "named"])
+@pytest.mark.parametrize("name", ["logistic", "onnx", "zipmap", "lightgbm", "xgboost", "named"])
 def test_every_model_kind_gives_probabilities(
     models: dict[str, Path], data: pl.DataFrame, name: str
 ) -> None:
@@ -134,6 +138,25 @@ def test_tree_shap_from_lightgbm(models: dict[str, Path], data: pl.DataFrame) ->
     assert np.allclose(contrib.sum(axis=1), raw)  # SHAP values add up to the model's output
     assert report.decisions[0].contributions is not None
     assert report.robustness.missing_strategy["income"] == "model"
+
+
+def test_tree_shap_from_xgboost(models: dict[str, Path], data: pl.DataFrame) -> None:
+    import xgboost
+
+    model = load_model(models["xgboost"])
+    assert model.kind == "xgboost"
+    report = explain_model(model, data, FEATURES, rows=[0, 1])
+    assert report.contribution_method == "tree_shap"
+    assert all(item.contribution_mean_abs is not None for item in report.importance)
+    x = feature_matrix(data, FEATURES)[:5]
+    contrib = model.contributions(x)
+    assert contrib.shape == (5, len(FEATURES) + 1)
+    margin = model.estimator.get_booster().predict(xgboost.DMatrix(x), output_margin=True)
+    assert np.allclose(contrib.sum(axis=1), margin, atol=1e-5)  # SHAP adds up to the output
+    # the drivers of the outcome carry the weight, not age
+    weight = {item.feature: item.contribution_mean_abs for item in report.importance}
+    assert weight["age"] < max(weight["income"], weight["debt"])
+    assert report.decisions[0].contributions is not None
 
 
 def test_robustness_and_missing_values(models: dict[str, Path], data: pl.DataFrame) -> None:
