@@ -13,8 +13,6 @@ from functools import cache
 from importlib import resources
 from typing import Literal, cast, get_args
 
-import yaml
-
 Lang = Literal["en", "ru", "kk"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
@@ -23,6 +21,8 @@ DEFAULT_LANG: Lang = "en"
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """The whole catalogue, loaded once: ``{key: {lang: template}}``."""
+    import yaml  # only when a message is first needed (a clean scan shows none)
+
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("senim.locales")
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):

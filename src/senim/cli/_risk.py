@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from senim._i18n import message, resolve_lang
 from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
@@ -324,6 +323,8 @@ def assess_command(
         ask = _terminal_asker(code, questionnaire) if interactive else None
         result = assess(system, answers=given, ask=ask, use_card=use_card)
         if save_answers is not None:
+            import yaml
+
             text = yaml.safe_dump(
                 {a.question.id: a.option for a in result.answers},
                 allow_unicode=True,

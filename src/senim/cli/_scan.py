@@ -7,7 +7,6 @@ import sys
 from contextlib import ExitStack
 from typing import IO, TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -16,6 +15,8 @@ from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, wr
 from senim.errors import EXIT_PARTIAL, CheckFailed, InputError, UsageError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from senim.discovery._report import ScanReport
 
 FORMAT_CHOICES = ("table", "json", "jsonl", "html")
