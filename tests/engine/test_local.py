@@ -117,14 +117,18 @@ def test_pandas_probe_is_answered_without_importing_pandas(tmp_path: Path) -> No
 
 def test_lean_process_uses_the_system_allocator(monkeypatch: pytest.MonkeyPatch) -> None:
     code = (
+        "import gc\n"
         "import pyarrow as pa\n"
         "from senim.engine import lean_process\n"
         "lean_process()\n"
         "print(pa.default_memory_pool().backend_name)\n"
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
     )
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "system", done.stderr
+    pool, collector = done.stdout.splitlines()
+    assert pool == "system", done.stderr
+    assert collector == "10000 True"  # young objects collected less often; imports frozen
 
 
 def test_spilled_findings_equal_in_memory(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ this thread hands over the interpreter lock more often.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -34,6 +35,8 @@ __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pa
 
 Workers = int | Literal["auto"]
 
+_GC_YOUNG = 10_000
+"""Allocations between collections of young objects in scanning processes (Python: 700)."""
 _SWITCH_INTERVAL = 0.0005
 """Seconds this thread may hold the interpreter lock while helpers run (Python's default: 5 ms)."""
 
@@ -68,16 +71,26 @@ def skip_pandas_probe() -> None:
 
 
 def lean_process() -> None:
-    """Set up a scanning process to hold as little memory as it can.
+    """Set up a scanning process to hold as little memory as it can, and to spend little
+    time in Python's cyclic garbage collector.
 
     pyarrow's pandas probe is answered without importing pandas (:func:`skip_pandas_probe`),
     and Arrow buffers come from the C allocator, which returns freed batches to the system;
     pyarrow's default mimalloc pool keeps them (about 50 MB over a scan, per process). An
     explicit ``ARROW_DEFAULT_MEMORY_POOL`` in the environment is respected.
+
+    A scan allocates millions of short-lived objects and builds no reference cycles, yet
+    at Python's default threshold (700 allocations) the collector runs over a thousand
+    times per 100,000 documents, about a tenth of the scanning time. What the imports built
+    is frozen (it lives as long as the process) and young objects are collected every
+    :data:`_GC_YOUNG` allocations.
     """
     skip_pandas_probe()
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         pa.set_memory_pool(pa.system_memory_pool())
+    gc.freeze()
+    young, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(_GC_YOUNG, young), older, oldest)
 
 
 class LocalEngine:
