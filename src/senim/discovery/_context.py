@@ -82,6 +82,11 @@ class ContextMatcher:
     def find_in(self, text: str) -> str | None:
         return self.find(words(text))
 
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled regex :meth:`search` runs (``None``: no terms)."""
+        return self._regex
+
     @cached_property
     def _regex(self) -> re.Pattern[str] | None:
         alternatives = []

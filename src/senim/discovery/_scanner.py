@@ -16,7 +16,7 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
@@ -526,13 +526,13 @@ class Scanner:
         found = self._near.get(key)
         if found is None:
             before, after = _window(text, start, end)
-            negative = bool(det.negative_matcher) and any(
-                det.negative_matcher.search(part) for part in (before, after)
-            )
-            term = None
-            if not negative and det.context_matcher:
-                term = det.context_matcher.search(before) or det.context_matcher.search(after)
-            found = _remember(self._near, key, (negative, term))
+            negative, context = _searches(det)
+            if negative is not None and (negative(before) or negative(after)):
+                found = (True, None)
+            else:
+                m = (context(before) or context(after)) if context is not None else None
+                found = (False, m.group(0).casefold() if m else None)
+            found = _remember(self._near, key, found)
         return found
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
@@ -744,6 +744,20 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
 
 _LEADING_PART = re.compile(r"^\w+")
 _TRAILING_PART = re.compile(r"\w+$")
+
+
+_Search = Callable[[str], "re.Match[str] | None"]
+
+
+@lru_cache(maxsize=256)
+def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
+    """The regex searches for ``det``'s negative and positive context words (``None``: no
+    words), as :meth:`ContextMatcher.search` runs them."""
+    negative, context = det.negative_matcher.pattern, det.context_matcher.pattern
+    return (
+        negative.search if negative is not None else None,
+        context.search if context is not None else None,
+    )
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
