@@ -75,5 +75,5 @@ def test_cyrillic_key_and_order() -> None:
 @given(st.lists(_row, max_size=8))
 def test_written_lines_are_the_lines(rows: list[dict[str, object]]) -> None:
     batch = pa.RecordBatch.from_pylist(rows, schema=FINDINGS_SCHEMA)
-    written = b"".join(jsonl_bytes(batch)).decode("utf-8")
+    written = b"".join(bytes(part) for part in jsonl_bytes(batch)).decode("utf-8")
     assert written == "".join(f"{x}\n" for x in jsonl_lines(batch))
