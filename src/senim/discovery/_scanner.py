@@ -324,6 +324,7 @@ class Scanner:
             seen: set[tuple[int, int, int]] = set()
             if det.extracts_by_pattern():
                 memo = self._memo.setdefault(det.name, {})
+                several = len(det.patterns) > 1  # spans repeat only across patterns
                 for pattern in det.patterns:
                     found = extracted.get((pattern.rust(), gate))
                     if found is None:
@@ -345,9 +346,10 @@ class Scanner:
                         if verdict is False:
                             continue
                         row, start, end = found.rows[i], found.starts[i], found.ends[i]
-                        if (row, start, end) in seen:
-                            continue
-                        seen.add((row, start, end))
+                        if several:
+                            if (row, start, end) in seen:
+                                continue
+                            seen.add((row, start, end))
                         text = texts[row]
                         assert text is not None
                         hit = self._score(
@@ -356,7 +358,7 @@ class Scanner:
                         if hit is not None:
                             hits.setdefault(row, []).append(hit)
                 if integers and det.integer_digits:
-                    self._zero_filled(det, frame, memo, col_term, seen, hits)
+                    self._zero_filled(det, frame, memo, col_term, hits)
                 continue
             unit = det.unit_regex()
             if unit is not None:
@@ -408,7 +410,6 @@ class Scanner:
         frame: pl.DataFrame,
         memo: dict[str, Any],
         col_term: str | None,
-        seen: set[tuple[int, int, int]],
         hits: dict[int, list[_Hit]],
     ) -> None:
         """Integers that lost the leading zeros of ``det``'s fixed-length identifier.
@@ -427,7 +428,9 @@ class Scanner:
         for row, text in zip(short["row"].to_list(), short["v"].to_list(), strict=True):
             value = text.zfill(width)
             pattern = next((p for p, rx in det._compiled if rx.fullmatch(value)), None)
-            if pattern is None or (row, 0, len(text)) in seen:
+            if pattern is None or any(
+                h.detector is det and (h.start, h.end) == (0, len(text)) for h in hits.get(row, ())
+            ):
                 continue
             verdict = memo.get(value, _UNSEEN)
             if verdict is _UNSEEN:
@@ -441,7 +444,6 @@ class Scanner:
                 zeros = ("leading_zeros", 0.0, f"integer column: {width - len(text)} restored")
                 hit.adjustments = (*hit.adjustments, zeros)
                 hit.value = value
-                seen.add((row, 0, len(text)))
                 hits.setdefault(row, []).append(hit)
 
     def _present(self, frame: pl.DataFrame) -> set[str]:
@@ -491,9 +493,9 @@ class Scanner:
     ) -> _Hit | None:
         """Validation, negative and positive context, threshold: the one scoring rule."""
         score = base
-        adjustments: list[tuple[str, float, str]] = []
+        adjustments: tuple[tuple[str, float, str], ...] = ()
         if verdict is True and det.validated_score > score:
-            adjustments.append(("validated", round(det.validated_score - score, 4), ""))
+            adjustments = _validated(det.validated_score, score)
             score = det.validated_score
         negative, near = self._nearby(det, text, start, end) if det.has_context else (False, None)
         if negative:
@@ -503,13 +505,13 @@ class Scanner:
             term, where = near, "text"
         if term is not None:
             boost = min(1.0, score + CONTEXT_BOOST) - score
-            adjustments.append(("context", round(boost, 4), f"{where}:{term}"))
+            adjustments = (*adjustments, ("context", round(boost, 4), f"{where}:{term}"))
             score += boost
         elif det.context_required:
             return None
         if score < self.min_score:
             return None
-        return _Hit(start, end, score, det, pattern, base, tuple(adjustments))
+        return _Hit(start, end, score, det, pattern, base, adjustments)
 
     def _nearby(self, det: Detector, text: str, start: int, end: int) -> tuple[bool, str | None]:
         """Negative context near the span, and the first context word near it.
@@ -744,6 +746,12 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
 
 _LEADING_PART = re.compile(r"^\w+")
 _TRAILING_PART = re.compile(r"\w+$")
+
+
+@lru_cache(maxsize=64)
+def _validated(validated: float, base: float) -> tuple[tuple[str, float, str], ...]:
+    """The adjustment a validated candidate gets (one tuple per detector and base score)."""
+    return (("validated", round(validated - base, 4), ""),)
 
 
 _Search = Callable[[str], "re.Match[str] | None"]
