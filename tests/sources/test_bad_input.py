@@ -72,6 +72,8 @@ CASES: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     ("bad.json", lambda p: p.write_text('{"iin": "1",'), "source.bad_json"),
     ("lines.jsonl", lambda p: p.write_text('{"a": 1}\n{oops\n'), "source.bad_json_lines"),
+    ("half.jsonl", lambda p: p.write_text('{"a": "\\ud800"}\n'), "source.json_lone_surrogates"),
+    ("half.json", lambda p: p.write_text('[{"a": "\\udc00"}]'), "source.json_lone_surrogates"),
     (
         "mixed.txt",
         lambda p: p.write_bytes(("ИИН " + IIN + "\n").encode() * 30000 + b"\xff\xfe bad\n"),
@@ -110,6 +112,21 @@ def test_zip_total_size_limit(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "big.zip", {"a.txt": b"x" * 5000})
     report = scan_paths([archive], limits=ArchiveLimits(max_total_bytes=1000))
     assert [p.key for p in report.problems] == ["source.archive_limit"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_lone_surrogate_escapes_are_replaced_and_counted(tmp_path: Path, suffix: str) -> None:
+    """json decodes "\\ud800" to half a character, which no Arrow text can hold: it becomes
+    U+FFFD (offsets kept) instead of failing the batch or the whole file."""
+    rows = [{"note": "\ud800 \udfff x"}, {"note": f"ИИН {IIN}"}]
+    path = tmp_path / f"d{suffix}"
+    text = json.dumps(rows) if suffix == ".json" else "\n".join(json.dumps(r) for r in rows)
+    path.write_text(text, encoding="utf-8")
+    report = scan_paths([path])
+    (problem,) = report.problems
+    assert (problem.key, problem.params["count"]) == ("source.json_lone_surrogates", 2)
+    (finding,) = report.finding_list()
+    assert (finding.record, finding.start) == (1, len("ИИН "))
 
 
 def test_undecodable_bytes_are_replaced_and_counted(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.sources._build import (
     EMAIL,
@@ -24,8 +24,15 @@ from tests.sources._build import (
 )
 
 from senim.discovery._api import scan_paths
-from senim.sources import detect_encoding
-from senim.sources._json import flatten
+from senim.errors import InputError
+from senim.sources import JsonLinesSource, detect_encoding
+from senim.sources._base import RECORD_COL
+from senim.sources._json import (
+    flatten,
+    objects_to_batch,
+    rows_to_batch,
+    without_lone_surrogates,
+)
 
 
 def _found(report) -> set[tuple[str, str | None, int | None, str]]:  # type: ignore[no-untyped-def]
@@ -93,6 +100,72 @@ def test_flat_text_objects_flatten_to_themselves(obj: dict[str, str]) -> None:
     """What lets the JSON Lines reader keep flat objects of text as they are."""
     assert flatten(obj) == obj
     assert list(flatten(obj)) == list(obj)
+
+
+_scalar = st.none() | st.booleans() | st.integers() | st.text(max_size=6)
+_json = st.recursive(
+    _scalar | st.floats(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_objects = st.one_of(
+    st.dictionaries(st.text(max_size=4), st.none() | st.text(max_size=6), max_size=4),
+    st.dictionaries(st.text(max_size=4), _json, max_size=4),
+    _json,
+)
+
+
+@given(st.lists(_objects, min_size=1, max_size=6))
+def test_objects_convert_as_flattened_rows(values: list[object]) -> None:
+    """Arrow's one-call conversion of flat text objects equals flattening each one."""
+    records = list(range(len(values)))
+    fast = objects_to_batch(values, records, "part")
+    assert fast.equals(rows_to_batch([flatten(v) for v in values], records, "part"))
+
+
+_line = st.one_of(
+    _objects.map(lambda v: json.dumps(v, ensure_ascii=False)),
+    st.sampled_from(
+        ["", "   ", "{oops", '{"a": "1"} {"b": "2"}', '{"a": "1"}, {"b": "2"}', "[1", "2]"]
+    ),
+    st.sampled_from(['{"a": {', '"x"}}', '{"k": "v"}  ', '\u2028{"k": "v"}', '{"a": "\\ud800"}']),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_line, max_size=12))
+def test_jsonl_reader_reads_each_line_on_its_own(tmp_path_factory, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Lines are parsed together when each is one object; the result is line by line's."""
+    path = tmp_path_factory.mktemp("jl") / "d.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = JsonLinesSource(path)
+    if not "".join(lines).strip():
+        with pytest.raises(InputError) as empty:
+            list(source.batches())
+        assert empty.value.key == "source.empty"
+        return
+    got = [
+        (r.pop(RECORD_COL), {k: v for k, v in r.items() if v is not None})
+        for b in source.batches()
+        for r in b.to_pylist()
+    ]
+    expected, bad, replaced = [], [], [0]
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")[: len(lines)]):
+        if not line.strip():
+            continue
+        try:
+            value = without_lone_surrogates(json.loads(line), replaced)
+        except json.JSONDecodeError:
+            bad.append(number + 1)
+            continue
+        expected.append((number, {k: v for k, v in flatten(value).items() if v is not None}))
+    assert got == expected
+    problems = (["source.bad_json_lines"] if bad else []) + (
+        ["source.json_lone_surrogates"] if replaced[0] else []
+    )
+    assert [p.key for p in source.problems] == problems
 
 
 def test_jsonl_records_are_line_numbers(tmp_path: Path) -> None:

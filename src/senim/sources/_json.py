@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,40 @@ from senim.sources._decode import DecodedText, decode_error
 __all__ = ["JsonFileSource", "JsonLinesSource", "flatten"]
 
 ROWS_PER_BATCH = 8192
+_JSON_SPACE = " \t\r\n"
+"""What JSON allows around a value (other blank lines are skipped as before)."""
 CHARS_PER_BATCH = 1 << 19
 """JSON Lines batches end at this many characters of input too (bounded memory per batch)."""
 MAX_DOCUMENT = 512 << 20
 """A JSON document is parsed whole; larger ones must be JSON Lines (streamed)."""
 MAX_DEPTH = 64
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape that may name half of a UTF-16 pair (json decodes a lone one as is)."""
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any, replaced: list[int]) -> Any:
+    """``value`` with each lone surrogate (``"\\ud800"`` in JSON) replaced by U+FFFD, which
+    keeps every offset; how many were replaced is added to ``replaced[0]``. Arrow, and so
+    the scanner, only hold valid Unicode text."""
+    if isinstance(value, str):
+        fixed, count = _LONE_SURROGATE.subn("\ufffd", value)
+        replaced[0] += count
+        return fixed
+    if isinstance(value, dict):
+        return {
+            without_lone_surrogates(k, replaced): without_lone_surrogates(v, replaced)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [without_lone_surrogates(v, replaced) for v in value]
+    return value
+
+
+def lone_surrogates_problem(source: str, count: int) -> InputError:
+    return InputError("source.json_lone_surrogates", source=source, count=count)
 
 
 def flatten(
@@ -60,12 +90,45 @@ def rows_to_batch(
     for row in rows:
         names.update(dict.fromkeys(row))
     columns: dict[str, Any] = {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+    return _with_provenance(columns, records, part)
+
+
+def _with_provenance(
+    columns: dict[str, Any], records: list[int], part: str | None
+) -> pa.RecordBatch:
     columns.pop(RECORD_COL, None)
     columns.pop(SOURCE_COL, None)
     columns[RECORD_COL] = pa.array(records, pa.int64())
     if part is not None:
         columns[SOURCE_COL] = pa.array([part] * len(records), pa.string())
     return pa.record_batch(columns)
+
+
+def objects_to_batch(
+    values: list[Any], records: list[int], part: str | None = None
+) -> pa.RecordBatch:
+    """A batch from parsed JSON values: :func:`flatten` each, then :func:`rows_to_batch`.
+
+    Objects of text fields only (the common export) are already flat: Arrow converts them
+    in one call, and anything else in the batch (a number, a nested object) sends the whole
+    batch through :func:`flatten`.
+    """
+    names: dict[str, None] = {}
+    for obj in values:
+        if type(obj) is not dict:
+            break
+        names.update(obj)
+    else:
+        if "" not in names:  # flatten names an empty key "value"
+            schema = pa.schema([(n, pa.string()) for n in names])
+            try:
+                table = pa.Table.from_pylist(values, schema=schema)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                pass  # a value is not text: flattened below
+            else:
+                columns = {n: table.column(n).combine_chunks() for n in names}
+                return _with_provenance(columns, records, part)
+    return rows_to_batch([flatten(obj) for obj in values], records, part)
 
 
 class _JsonSource(_BlobSource):
@@ -93,35 +156,27 @@ class JsonLinesSource(_JsonSource):
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         encoding = self._encoding()
-        rows: list[dict[str, str | None]] = []
-        records: list[int] = []
+        lines: list[str] = []
+        numbers: list[int] = []
         bad: list[int] = []
+        self._replaced = [0]
         done = 0
         chars = 0
         try:
             with self.blob.open() as raw:
                 text = DecodedText(raw, encoding)
                 for lineno, line in enumerate(text.lines()):
-                    if not line.strip():
+                    line = line.strip(_JSON_SPACE)
+                    if not line or line.isspace():
                         continue
-                    try:
-                        obj = json.loads(line)
-                        if (
-                            type(obj) is dict
-                            and all(type(v) is str for v in obj.values())
-                            and "" not in obj
-                        ):
-                            rows.append(obj)  # already flat text: flatten would return it
-                        else:
-                            rows.append(flatten(obj))
-                        records.append(lineno)
-                    except (json.JSONDecodeError, RecursionError):
-                        bad.append(lineno + 1)
-                        continue
+                    lines.append(line)
+                    numbers.append(lineno)
                     chars += len(line)
-                    if len(rows) >= ROWS_PER_BATCH or chars >= CHARS_PER_BATCH:
-                        yield rows_to_batch(rows, records, self.part)
-                        rows, records, chars = [], [], 0
+                    if len(lines) >= ROWS_PER_BATCH or chars >= CHARS_PER_BATCH:
+                        batch = self._parse(lines, numbers, bad)
+                        if batch is not None:
+                            yield batch
+                        lines, numbers, chars = [], [], 0
                         if progress is not None:
                             progress(text.bytes_read - done)
                             done = text.bytes_read
@@ -129,8 +184,9 @@ class JsonLinesSource(_JsonSource):
                     progress(max(0, text.bytes_read - done))
         except OSError as exc:
             raise read_error(self.name, exc) from exc
-        if rows:
-            yield rows_to_batch(rows, records, self.part)
+        batch = self._parse(lines, numbers, bad)
+        if batch is not None:
+            yield batch
         if text.stats.bad:
             self.problems.append(decode_error(self.name, text.stats, encoding))
         if bad:
@@ -138,6 +194,46 @@ class JsonLinesSource(_JsonSource):
             self.problems.append(
                 InputError("source.bad_json_lines", source=self.name, count=len(bad), lines=shown)
             )
+        if self._replaced[0]:
+            self.problems.append(lone_surrogates_problem(self.name, self._replaced[0]))
+
+    def _parse(self, lines: list[str], numbers: list[int], bad: list[int]) -> pa.RecordBatch | None:
+        """One batch from JSON lines (``numbers``: their 0-based line numbers); the 1-based
+        numbers of lines that are not JSON are added to ``bad``."""
+        values = _one_object_each(lines)
+        if values is None:  # some line is not one JSON object: line by line
+            values, kept = [], []
+            for line, number in zip(lines, numbers, strict=True):
+                try:
+                    values.append(json.loads(line))
+                except (json.JSONDecodeError, RecursionError):
+                    bad.append(number + 1)
+                    continue
+                kept.append(number)
+            numbers = kept
+        if not values:
+            return None
+        if _SURROGATE_ESCAPE.search("\n".join(lines)):
+            values = without_lone_surrogates(values, self._replaced)
+        return objects_to_batch(values, numbers, self.part)
+
+
+def _one_object_each(lines: list[str]) -> list[Any] | None:
+    """The lines parsed in one call, as one JSON array, when each line is one JSON object.
+
+    Lines that each start with ``{`` and end with ``}`` and together form an array of as
+    many objects can only be one object each (an object's key cannot start with ``{``, so
+    no object spans lines). Anything else (``None``) is parsed line by line.
+    """
+    if not all(line[0] == "{" and line[-1] == "}" for line in lines):
+        return None
+    try:
+        values = json.loads("[" + ",".join(lines) + "]")
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if len(values) != len(lines) or not all(type(v) is dict for v in values):
+        return None
+    return values  # type: ignore[no-any-return]
 
 
 class JsonFileSource(_JsonSource):
@@ -161,7 +257,8 @@ class JsonFileSource(_JsonSource):
                             limit=f"{MAX_DOCUMENT >> 20} MiB",
                         )
                     parts.append(chunk)
-            data = json.loads("".join(parts))
+            document = "".join(parts)
+            data = json.loads(document)
         except json.JSONDecodeError as exc:
             raise InputError(
                 "source.bad_json",
@@ -178,6 +275,11 @@ class JsonFileSource(_JsonSource):
             raise read_error(self.name, exc) from exc
         if text.stats.bad:
             self.problems.append(decode_error(self.name, text.stats, encoding))
+        if _SURROGATE_ESCAPE.search(document):
+            replaced = [0]
+            data = without_lone_surrogates(data, replaced)
+            if replaced[0]:
+                self.problems.append(lone_surrogates_problem(self.name, replaced[0]))
         if progress is not None:
             progress(self.size)
         items = data if isinstance(data, list) else [data]
