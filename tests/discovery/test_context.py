@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from hypothesis import given
@@ -77,6 +79,30 @@ def test_rust_gate_lets_through_every_text_with_a_context_word(text: str) -> Non
                 continue
             if matcher.search(text) is not None:
                 assert pl.Series([text]).str.contains(gate).item(), (det.name, text)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_search_finds_a_term_exactly_when_the_words_hold_one(text: str) -> None:
+    """The one-regex search (on case-folded text) agrees with the word-by-word look-up,
+    and what it reports is a case-folded piece of the text starting with a whole word."""
+    for det in DetectorRegistry.default():
+        for matcher in (det.context_matcher, det.negative_matcher):
+            found = matcher.search(text)
+            assert (found is None) == (matcher.find_in(text) is None), (det.name, text)
+            if found is not None:
+                folded = text.casefold()
+                starts = [m.start() for m in re.finditer(r"(?<!\w)\w", folded)]
+                assert any(folded.startswith(found, at) for at in starts), (det.name, text)
+
+
+def test_search_ignores_case_in_every_language() -> None:
+    matcher = ContextMatcher({"kk": ("жсн", "туған күні"), "ru": ("телефон*",), "en": ("iin",)})
+    assert matcher.search("ЖСН: 900101300123") == "жсн"
+    assert matcher.search("Туған   КҮНІ 01.01.1990") == "туған   күні"
+    assert matcher.search("по ТЕЛЕФОНУ") == "телефону"
+    assert matcher.search("The IIN is") == "iin"
+    assert matcher.search("xiin, iinx, телефонный_") == "телефонный_"
+    assert matcher.search("жснx") is None
 
 
 def test_context_only_detectors_have_a_gate() -> None:

@@ -84,25 +84,33 @@ class ContextMatcher:
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
-        """The compiled regex :meth:`search` runs (``None``: no terms)."""
+        """The compiled regex :meth:`search` runs, on case-folded text (``None``: no terms)."""
         return self._regex
 
     @cached_property
     def _regex(self) -> re.Pattern[str] | None:
+        # Terms are already case-folded, and so is the text searched: no IGNORECASE, so the
+        # alternatives start with plain literals and the regex engine skips every position
+        # whose character starts no term. The word boundary before a term is checked after
+        # its first character (``(?<!\w.)``), which keeps that literal first.
         alternatives = []
         for term in sorted(self._terms, key=lambda t: -len(t.text)):
-            body = r"\W+".join(re.escape(part) for part in term.parts)
+            first = term.parts[0]
+            body = re.escape(first[0]) + r"(?<!\w.)" + re.escape(first[1:])
+            body += "".join(r"\W+" + re.escape(part) for part in term.parts[1:])
             alternatives.append(body + (r"\w*" if term.stem else r"(?!\w)"))
         if not alternatives:
             return None
-        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+        return re.compile("|".join(alternatives))
 
     def rust_gate(self) -> str | None:
         """A Rust regex that matches every text in which :meth:`search` could find a term.
 
         Terms without their word boundaries (a superset, as Rust regex has no look-around):
         a text it does not match holds no context word anywhere, so a column's rows can be
-        ruled out in one polars pass before any candidate reaches Python.
+        ruled out in one polars pass before any candidate reaches Python. (Rust's ``(?i)``
+        folds case letter by letter; the search folds text with ``str.casefold``, which
+        also expands a few letters such as ``ß`` into two; no kk/ru/en term is affected.)
         """
         if not self._terms:
             return None
@@ -115,5 +123,5 @@ class ContextMatcher:
         rx = self._regex
         if rx is None:
             return None
-        m = rx.search(text)
-        return m.group(0).casefold() if m else None
+        m = rx.search(text.casefold())
+        return m.group(0) if m else None

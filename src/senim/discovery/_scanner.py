@@ -528,12 +528,13 @@ class Scanner:
         found = self._near.get(key)
         if found is None:
             before, after = _window(text, start, end)
+            before, after = before.casefold(), after.casefold()
             negative, context = _searches(det)
             if negative is not None and (negative(before) or negative(after)):
                 found = (True, None)
             else:
                 m = (context(before) or context(after)) if context is not None else None
-                found = (False, m.group(0).casefold() if m else None)
+                found = (False, m.group(0) if m else None)
             found = _remember(self._near, key, found)
         return found
 
@@ -730,22 +731,27 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
     lo = max(0, start - _CHARS_BEFORE)
     before = text[lo:start]
     if lo > 0 and text[lo - 1].isalnum():
-        before = _LEADING_PART.sub("", before, count=1)
+        cut_word = _WORD_START.match(before)
+        if cut_word is not None:
+            before = before[cut_word.end() :]
     cut = _LAST_SENTENCE_END.match(before)
     if cut is not None:
         before = before[cut.end() :]
     hi = end + _CHARS_AFTER
     after = text[end:hi]
     if hi < len(text) and text[hi].isalnum():
-        after = _TRAILING_PART.sub("", after, count=1)
+        # the word at the end, found from the end (a regex anchored at the end would try
+        # every position of the window)
+        cut_word = _WORD_START.match(after[::-1])
+        if cut_word is not None:
+            after = after[: len(after) - cut_word.end()]
     stop = _SENTENCE_END.search(after)
     if stop is not None:
         after = after[: stop.start()]
     return before, after
 
 
-_LEADING_PART = re.compile(r"^\w+")
-_TRAILING_PART = re.compile(r"\w+$")
+_WORD_START = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=64)
@@ -760,7 +766,7 @@ _Search = Callable[[str], "re.Match[str] | None"]
 @lru_cache(maxsize=256)
 def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
     """The regex searches for ``det``'s negative and positive context words (``None``: no
-    words), as :meth:`ContextMatcher.search` runs them."""
+    words), as :meth:`ContextMatcher.search` runs them: on case-folded text."""
     negative, context = det.negative_matcher.pattern, det.context_matcher.pattern
     return (
         negative.search if negative is not None else None,
