@@ -129,6 +129,20 @@ def test_partial_failure_exit_3(runner: CliRunner, data: Path) -> None:
     assert any(json.loads(line)["entity"] == "KZ_IIN" for line in result.stdout.splitlines())
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_skipped_binary_files_are_named_not_silent(
+    runner: CliRunner, data: Path, lang: str
+) -> None:
+    for i in range(7):
+        (data / f"blob{i}.bin").write_bytes(bytes(range(256)) * 4)
+    result = runner.invoke(app, ["scan", str(data), "-f", "jsonl", "--lang", lang])
+    assert result.exit_code == 0, result.output  # leaving them out is not an error
+    names = ", ".join(str(data / f"blob{i}.bin") for i in range(5))
+    names = message("scan.skipped_more", lang, names=names, count=2)
+    assert message("scan.skipped", lang, count=7, names=names) in result.stderr
+    assert any(json.loads(line)["entity"] == "KZ_IIN" for line in result.stdout.splitlines())
+
+
 def test_missing_path_alone_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = runner.invoke(app, ["scan", str(missing), "--lang", "ru"])

@@ -304,6 +304,7 @@ def scan(
         reused = getattr(report, "reused", 0)
         if reused:
             stderr.print(message("scan.reused", code, count=reused), markup=False)
+        _note_skipped(report, code)
         scanned = [s for s in report.sources if s.status in ("ok", "partial")]
         if wanted_fail:
             wanted = set(report.entity_counts) if wanted_fail == ["ANY"] else set(wanted_fail)
@@ -324,6 +325,22 @@ def scan(
                 raise typer.Exit(first.exit_code if isinstance(first, InputError) else 2)
             stderr.print(message("scan.partial", code, count=len(report.problems)), markup=False)
             raise typer.Exit(EXIT_PARTIAL)
+
+
+_SKIPPED_SHOWN = 5
+"""Skipped files named in the note; the rest are counted (all are in json/html reports)."""
+
+
+def _note_skipped(report: ScanReport, lang: str | None) -> None:
+    """Say which files a folder scan left out (binary files of unknown formats): not an
+    error, but never silent."""
+    skipped = [s.name for s in report.sources if s.status == "skipped"]
+    if not skipped:
+        return
+    names = ", ".join(skipped[:_SKIPPED_SHOWN])
+    if len(skipped) > _SKIPPED_SHOWN:
+        names = message("scan.skipped_more", lang, names=names, count=len(skipped) - _SKIPPED_SHOWN)
+    stderr.print(message("scan.skipped", lang, count=len(skipped), names=names), markup=False)
 
 
 def register(app: typer.Typer) -> None:
