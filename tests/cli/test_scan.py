@@ -143,6 +143,24 @@ def test_skipped_binary_files_are_named_not_silent(
     assert any(json.loads(line)["entity"] == "KZ_IIN" for line in result.stdout.splitlines())
 
 
+def test_standard_input_with_files(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(
+        app, ["scan", "-", str(data / "letter.txt"), "-f", "jsonl"], input="ИИН 900101300007\n"
+    )
+    assert result.exit_code == 0, result.output
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    assert sources.count("<stdin>") == 1
+    assert str(data / "letter.txt") in sources
+    assert "900101300007" not in result.output
+
+
+@pytest.mark.parametrize("args", [["-", "-"], ["-", "--engine", "spark"]])
+def test_standard_input_once_and_locally(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(app, ["scan", *args, "--lang", "kk"], input="x")
+    assert result.exit_code == 2
+    assert message("scan.stdin", "kk") in result.stderr
+
+
 def test_missing_path_alone_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = runner.invoke(app, ["scan", str(missing), "--lang", "ru"])

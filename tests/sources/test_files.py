@@ -263,6 +263,43 @@ def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     assert [s.status for s in report.sources if s.name.endswith("blob.bin")] == ["skipped"]
 
 
+def _stdin_found(data: bytes) -> tuple[set[tuple[str, str | None, int | None, str]], list[str]]:
+    """Findings (as :func:`_found`) and problem keys of a scan of ``data`` given on stdin."""
+    import io
+
+    from senim.discovery._api import scan_sources
+    from senim.sources._files import stdin_source
+
+    items = list(stdin_source(stream=io.BytesIO(data)))
+    errors = [i.key for i in items if isinstance(i, InputError)]
+    sources = [i for i in items if not isinstance(i, InputError)]
+    if not sources:
+        return set(), errors
+    report = scan_sources(sources)
+    return _found(report), errors + [p.key for p in report.problems]
+
+
+def test_stdin_is_read_by_what_its_bytes_say(tmp_path: Path) -> None:
+    text = f"ИИН {IIN}, e-mail {EMAIL}\n".encode()
+    assert _stdin_found(text) == (
+        {("<stdin>", None, None, "KZ_IIN"), ("<stdin>", None, None, "EMAIL")},
+        [],
+    )
+    assert _stdin_found(gzip.compress(text))[0] == _stdin_found(text)[0]
+    pq.write_table(pa.table({"iin": [IIN]}), tmp_path / "t.parquet")
+    assert _stdin_found((tmp_path / "t.parquet").read_bytes()) == (
+        {("<stdin>", "iin", 0, "KZ_IIN")},
+        [],
+    )
+    archive = write_zip(tmp_path / "b.zip", {"a/clients.csv": f"iin\n{IIN}\n".encode()})
+    assert _stdin_found(archive.read_bytes()) == (
+        {("<stdin>!a/clients.csv", "iin", 0, "KZ_IIN")},
+        [],
+    )
+    assert _stdin_found(b"")[1] == ["source.empty"]
+    assert _stdin_found(b"\x00\x01\x02binary")[1] == ["source.unsupported"]
+
+
 @given(rows=st.integers(0, 3000), limit=st.integers(64, 1 << 16))
 def test_bounded_slices_keep_every_row_in_order(rows: int, limit: int) -> None:
     from senim.sources._base import bounded

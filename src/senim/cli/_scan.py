@@ -97,7 +97,8 @@ def scan(
         typer.Argument(
             help="Files, folders or database URLs to scan: text, CSV/TSV, JSON, JSONL, Parquet, "
             "XLSX/XLS/ODS, DOCX, PDF, .zip/.gz; sqlite:///file.db, postgresql://user@host/db, "
-            "mysql://user@host/db.",
+            "mysql://user@host/db; '-' for standard input (format from its bytes; CSV and "
+            "JSONL are read as text).",
             show_default=False,
         ),
     ],
@@ -215,6 +216,8 @@ def scan(
             raise UsageError("scan.bad_min_score", value=min_score)
         if sample is not None and sample < 1:
             raise UsageError("scan.bad_sample", value=sample)
+        if paths.count("-") > 1 or ("-" in paths and engine != "local"):
+            raise UsageError("scan.stdin")
         n_workers = _workers(workers)
         if engine == "local":
             from senim.engine._helpers import discard_early, start_early

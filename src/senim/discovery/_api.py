@@ -124,7 +124,8 @@ def scan_paths(
     keep_findings: bool = True,
     on_findings: Callable[[pa.RecordBatch], None] | None = None,
 ) -> ScanReport:
-    """Scan files, folders and database URLs. Unreadable inputs become problems.
+    """Scan files, folders and database URLs (``"-"``: standard input). Unreadable inputs
+    become problems.
 
     ``include``/``exclude`` (glob patterns on ``schema.table`` or ``table``) and ``sample``
     (rows per table) apply to databases; ``workers`` runs the scan on a local process pool

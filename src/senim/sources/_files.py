@@ -11,10 +11,11 @@ In folders, hidden entries and ``_``-prefixed metadata files (Spark/Hive ``_SUCC
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -37,7 +38,7 @@ from senim.sources._office import DocxSource, PdfSource, XlsxSource
 from senim.sources._parquet import ParquetFileSource
 from senim.sources._text import TextFileSource
 
-__all__ = ["SUFFIXES", "Skipped", "iter_sources", "open_blob", "open_file"]
+__all__ = ["STDIN", "SUFFIXES", "Skipped", "iter_sources", "open_blob", "open_file"]
 
 Factory = Callable[[Blob], Source]
 
@@ -236,14 +237,23 @@ def open_file(path: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
     return source
 
 
+STDIN = "-"
+"""The path that stands for standard input."""
+STDIN_NAME = "<stdin>"
+
+
 def iter_sources(
     paths: list[str | Path], *, limits: ArchiveLimits = DEFAULT_LIMITS
 ) -> Iterator[Source | Skipped | InputError]:
     """Sources for ``paths`` in a stable order; folders are walked (hidden entries skipped).
 
-    Problems are yielded, not raised, so one bad path never stops the others.
+    ``-`` is standard input (:func:`stdin_source`). Problems are yielded, not raised, so one
+    bad path never stops the others.
     """
     for raw in paths:
+        if isinstance(raw, str) and raw == STDIN:
+            yield from stdin_source(limits=limits)
+            continue
         path = Path(raw)
         if not path.exists():
             yield InputError("error.path_not_found", path=str(raw))
@@ -253,6 +263,42 @@ def iter_sources(
                 yield from _one(file, in_folder=True, limits=limits)
         else:
             yield from _one(path, in_folder=False, limits=limits)
+
+
+def stdin_source(
+    *, limits: ArchiveLimits = DEFAULT_LIMITS, stream: IO[bytes] | None = None
+) -> Iterator[Source | InputError]:
+    """Standard input (or ``stream``) as one source named ``<stdin>``.
+
+    Readers need to read from the start more than once (format detection, then the
+    batches), so the bytes are spooled first: in memory up to :data:`SPOOL_MEMORY`, then in
+    an anonymous temporary file that is gone when the scan ends. There is no file name to
+    go by, so the format is what the bytes say: zip, gzip, Parquet, PDF, XLSX/DOCX, or
+    text (CSV and JSON Lines arrive as text: offsets count from the start of the stream).
+    """
+    import shutil
+    import tempfile
+
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+    try:
+        shutil.copyfileobj(stream if stream is not None else sys.stdin.buffer, spool, 1 << 20)
+    except OSError as exc:
+        spool.close()
+        yield read_error(STDIN_NAME, exc)
+        return
+    except (ValueError, AttributeError) as exc:  # no standard input, or a closed one
+        spool.close()
+        yield InputError("source.parse_failed", source=STDIN_NAME, reason=first_line(exc))
+        return
+    blob = SpooledBlob(STDIN_NAME, "stdin", spool, spool.tell(), 0, None)
+    try:
+        source = open_blob(blob, limits=limits)
+    except InputError as exc:
+        spool.close()
+        yield exc
+        return
+    assert source is not None  # not in a folder: unknown binary content raises instead
+    yield _Owning(source, blob)
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
