@@ -15,14 +15,24 @@ from functools import cached_property
 
 import polars as pl
 
-__all__ = ["ContextMatcher", "words"]
+__all__ = ["ContextMatcher", "fold", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded for matching context words: :meth:`str.casefold`, with the
+    Turkic dotted and dotless I (``İ``, ``ı``) as ``i``, so "EMAİL" (upper-cased on a Turkish
+    or Latin-Kazakh keyboard layout) is "email", as ``re.IGNORECASE`` has it."""
+    folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("i\u0307", "i").replace("ı", "i")
+    return folded
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (Unicode letters and digits, Kazakh letters included)."""
-    return [w.casefold() for w in _WORD.findall(text)]
+    """Case-folded words of ``text`` (Unicode letters and digits, Kazakh letters included)."""
+    return [fold(w) for w in _WORD.findall(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +94,7 @@ class ContextMatcher:
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
-        """The compiled regex :meth:`search` runs, on case-folded text (``None``: no terms)."""
+        """The compiled regex :meth:`search` runs, on :func:`fold`-ed text (``None``: no terms)."""
         return self._regex
 
     @cached_property
@@ -109,13 +119,18 @@ class ContextMatcher:
         Terms without their word boundaries (a superset, as Rust regex has no look-around):
         a text it does not match holds no context word anywhere, so a column's rows can be
         ruled out in one polars pass before any candidate reaches Python. (Rust's ``(?i)``
-        folds case letter by letter; the search folds text with ``str.casefold``, which
-        also expands a few letters such as ``ß`` into two; no kk/ru/en term is affected.)
+        folds case letter by letter; :func:`fold` also expands a few letters such as ``ß``
+        into two, which no kk/ru/en term holds, and reads ``İ`` and ``ı`` as ``i``, which
+        the gate allows for.)
         """
         if not self._terms:
             return None
         between = r"[^\p{L}\p{Nd}_]+"  # every character Python's \W matches, and more
-        bodies = {between.join(pl.escape_regex(part) for part in t.parts) for t in self._terms}
+
+        def body(part: str) -> str:  # an "i" of a term may be a Turkic İ or ı (see fold)
+            return pl.escape_regex(part).replace("i", "[iİı]")
+
+        bodies = {between.join(body(part) for part in t.parts) for t in self._terms}
         return "(?i)(?:" + "|".join(sorted(bodies)) + ")"
 
     def search(self, text: str) -> str | None:
@@ -123,5 +138,5 @@ class ContextMatcher:
         rx = self._regex
         if rx is None:
             return None
-        m = rx.search(text.casefold())
+        m = rx.search(fold(text))
         return m.group(0) if m else None

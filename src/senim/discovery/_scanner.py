@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import polars as pl
 import pyarrow as pa
 
-from senim.discovery._context import words
+from senim.discovery._context import fold, words
 from senim.discovery._detector import CONTEXT_BOOST, Candidate, Detector
 from senim.discovery._model import (
     FINDINGS_SCHEMA,
@@ -528,7 +528,7 @@ class Scanner:
         found = self._near.get(key)
         if found is None:
             before, after = _window(text, start, end)
-            before, after = before.casefold(), after.casefold()
+            before, after = fold(before), fold(after)
             negative, context = _searches(det)
             if negative is not None and (negative(before) or negative(after)):
                 found = (True, None)
@@ -766,7 +766,7 @@ _Search = Callable[[str], "re.Match[str] | None"]
 @lru_cache(maxsize=256)
 def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
     """The regex searches for ``det``'s negative and positive context words (``None``: no
-    words), as :meth:`ContextMatcher.search` runs them: on case-folded text."""
+    words), as :meth:`ContextMatcher.search` runs them: on :func:`fold`-ed text."""
     negative, context = det.negative_matcher.pattern, det.context_matcher.pattern
     return (
         negative.search if negative is not None else None,
