@@ -296,6 +296,13 @@ def test_stdin_is_read_by_what_its_bytes_say(tmp_path: Path) -> None:
         {("<stdin>!a/clients.csv", "iin", 0, "KZ_IIN")},
         [],
     )
+    lines = f'{{"client": {{"iin": "{IIN}"}}}}\n\n{{"email": "{EMAIL}"}}\n'.encode()
+    assert _stdin_found(lines) == (
+        {("<stdin>", "client.iin", 0, "KZ_IIN"), ("<stdin>", "email", 2, "EMAIL")},
+        [],
+    )
+    not_only_objects = f'{{"a": 1}}\n[1]\nИИН {IIN}\n'.encode()
+    assert _stdin_found(not_only_objects) == ({("<stdin>", None, None, "KZ_IIN")}, [])
     assert _stdin_found(b"")[1] == ["source.empty"]
     assert _stdin_found(b"\x00\x01\x02binary")[1] == ["source.unsupported"]
 

@@ -97,8 +97,8 @@ def scan(
         typer.Argument(
             help="Files, folders or database URLs to scan: text, CSV/TSV, JSON, JSONL, Parquet, "
             "XLSX/XLS/ODS, DOCX, PDF, .zip/.gz; sqlite:///file.db, postgresql://user@host/db, "
-            "mysql://user@host/db; '-' for standard input (format from its bytes; CSV and "
-            "JSONL are read as text).",
+            "mysql://user@host/db; '-' for standard input (format from its bytes: archives, "
+            "Parquet, PDF, Office, JSON Lines, else text).",
             show_default=False,
         ),
     ],

@@ -149,10 +149,13 @@ class _Owning:
             self._spooled.spool.close()
 
 
+_HEAD_BYTES = 8192
+
+
 def _head(blob: Blob) -> bytes:
     try:
         with blob.open() as fh:
-            return bytes(fh.read(8192))
+            return bytes(fh.read(_HEAD_BYTES))
     except OSError as exc:
         raise read_error(blob.name, exc) from exc
 
@@ -273,8 +276,9 @@ def stdin_source(
     Readers need to read from the start more than once (format detection, then the
     batches), so the bytes are spooled first: in memory up to :data:`SPOOL_MEMORY`, then in
     an anonymous temporary file that is gone when the scan ends. There is no file name to
-    go by, so the format is what the bytes say: zip, gzip, Parquet, PDF, XLSX/DOCX, or
-    text (CSV and JSON Lines arrive as text: offsets count from the start of the stream).
+    go by, so the format is what the bytes say: zip, gzip, Parquet, PDF, XLSX/DOCX, JSON
+    Lines (when every complete line of the first 8 KB is one JSON object), or text (a CSV
+    stream too: offsets count from the start of the stream).
     """
     import shutil
     import tempfile
@@ -298,7 +302,31 @@ def stdin_source(
         yield exc
         return
     assert source is not None  # not in a folder: unknown binary content raises instead
+    if isinstance(source, TextFileSource) and _json_lines(_head(blob)):
+        source = JsonLinesSource(blob)
     yield _Owning(source, blob)
+
+
+def _json_lines(head: bytes) -> bool:
+    """Do the first bytes of a stream read as JSON Lines: every complete line that is not
+    blank one JSON object (``jq -c`` output, application logs)?"""
+    import json
+
+    lines = head.split(b"\n")
+    if len(head) >= _HEAD_BYTES:
+        lines = lines[:-1]  # the last line may be cut
+    objects = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:  # invalid JSON or not UTF-8
+            return False
+        if not isinstance(value, dict):
+            return False
+        objects += 1
+    return objects > 0
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
