@@ -255,11 +255,36 @@ def test_gzip_and_zip_archives(tmp_path: Path) -> None:
     assert (f"{archive}!c/notes.txt", None, None, "EMAIL") in found
 
 
+_LINE = b'{"note": "' + b"x" * 80 + b'"}\n'
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"", False),
+        (b"\n \n", False),
+        (b'{"a": 1}', True),
+        (b'\n{"a": 1}\r\n\n{"b": {"c": null}}\n', True),
+        (b'{"a": 1}\n[1]\n', False),
+        (b'{"a": 1}\n"text"\n', False),
+        (b'{"a": 1}\n{"b": \n', False),  # a complete line that is not JSON
+        (b'{"a": "\xff"}\n', False),  # not UTF-8
+        ((_LINE * 200)[:8192], True),  # the last line is cut by the 8 KB head
+    ],
+)
+def test_json_lines_are_told_by_their_first_lines(head: bytes, expected: bool) -> None:
+    from senim.sources._files import _json_lines
+
+    assert _json_lines(head) is expected
+
+
 def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     (tmp_path / "dump.dat").write_text(f"ИИН {IIN}", encoding="cp1251")
     (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "events").write_text(f'{{"user": {{"email": "{EMAIL}"}}}}\n', encoding="utf-8")
     report = scan_paths([tmp_path])
-    assert report.entity_counts == {"KZ_IIN": 1}
+    assert report.entity_counts == {"KZ_IIN": 1, "EMAIL": 1}
+    assert (str(tmp_path / "events"), "user.email", 0, "EMAIL") in _found(report)
     assert [s.status for s in report.sources if s.name.endswith("blob.bin")] == ["skipped"]
 
 

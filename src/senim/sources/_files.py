@@ -217,6 +217,8 @@ def _by_name_or_content(
         if in_folder:
             return None
         raise InputError("source.unsupported", source=blob.name, suffix=suffix or "-")
+    if _json_lines(head):
+        return JsonLinesSource(blob)
     return TextFileSource(blob)
 
 
@@ -276,9 +278,8 @@ def stdin_source(
     Readers need to read from the start more than once (format detection, then the
     batches), so the bytes are spooled first: in memory up to :data:`SPOOL_MEMORY`, then in
     an anonymous temporary file that is gone when the scan ends. There is no file name to
-    go by, so the format is what the bytes say: zip, gzip, Parquet, PDF, XLSX/DOCX, JSON
-    Lines (when every complete line of the first 8 KB is one JSON object), or text (a CSV
-    stream too: offsets count from the start of the stream).
+    go by, so the format is what the bytes say, as for a file of unknown extension
+    (:func:`open_blob`): a CSV stream is read as text, offsets counting from its start.
     """
     import shutil
     import tempfile
@@ -302,8 +303,6 @@ def stdin_source(
         yield exc
         return
     assert source is not None  # not in a folder: unknown binary content raises instead
-    if isinstance(source, TextFileSource) and _json_lines(_head(blob)):
-        source = JsonLinesSource(blob)
     yield _Owning(source, blob)
 
 
