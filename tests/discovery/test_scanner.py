@@ -231,3 +231,31 @@ def test_sliced_large_batches_keep_record_numbers(scanner: Scanner) -> None:
     empty = scanner.scan_batch(pa.RecordBatch.from_pydict({"c": ["—"] * n}))
     assert empty.num_rows == 0
     assert empty.schema == FINDINGS_SCHEMA
+
+
+def test_repeated_values_are_masked_and_hashed_once_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from senim.discovery import _scanner as scanner_module
+
+    monkeypatch.setattr(scanner_module, "_MEMO_SIZE", 50)
+    hasher = KeyedHasher(key=b"k")
+    calls: list[str] = []
+    real = scanner_module.mask_preview
+
+    def counting(value: str) -> str:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(scanner_module, "mask_preview", counting)
+    scanner = Scanner(hasher=hasher)
+    emails = [f"user{i}@mail.kz" for i in range(120)]
+    column = {"email": emails + emails[:10] * 5, "iin": ["900101300007"] * 170}
+    found = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict(column)))
+    assert len(found) == 340
+    for f in found:
+        value = column[f.column or ""][f.record or 0]
+        assert (f.preview, f.digest) == (real(value), hasher.digest(f.entity, value))
+    assert calls.count("900101300007") == 1  # the IIN memo is its own: e-mails never evict it
+    assert len(calls) < 340
+    assert all(len(memo) <= 50 for memo in scanner._shown.values())

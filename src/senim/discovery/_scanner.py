@@ -49,6 +49,8 @@ _CHARS_BEFORE = 60
 _SLICE_ROWS = 16384
 _CHARS_AFTER = 40
 _MEMO_SIZE = 8192
+_MEMOS = ("_memo", "_near", "_shown")
+"""The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
 _UNSEEN: Any = object()
@@ -185,14 +187,19 @@ class Scanner:
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
         self._near: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
+        self._shown: dict[str, dict[str, tuple[str, str]]] = {}
+        """Masked preview and digest of recent distinct values, per entity: a table repeats
+        a client's name or IIN on many rows (one memo each, so unique phone numbers do not
+        push out repeated names)."""
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_near")}
+        return {k: v for k, v in self.__dict__.items() if k not in _MEMOS}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._memo = {}
         self._near = {}
+        self._shown = {}
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(
@@ -599,7 +606,7 @@ class _Columns:
         hits = [r[0] for r in rows]
         values = [text[h.start : h.end] if h.value is None else h.value for h, text, *_ in rows]
         entities = [h.detector.entity for h in hits]
-        digest = self.scanner.hasher.digest
+        protected = self._protected(entities, values)
         cols: dict[str, list[Any]] = {
             "source": [r[2] for r in rows],
             "record": [r[3] for r in rows],
@@ -609,14 +616,32 @@ class _Columns:
             "entity": entities,
             "score": [round(h.score, 4) for h in hits],
             "detector": [h.detector.name for h in hits],
-            "preview": [mask_preview(v) for v in values],
-            "digest": [digest(e, v) for e, v in zip(entities, values, strict=True)],
+            "preview": [p[0] for p in protected],
+            "digest": [p[1] for p in protected],
             "explanation": [h.explanation_json() for h in hits],
             "key": [None] * len(rows),  # set by senim.engine for database rows
         }
         return pa.RecordBatch.from_pydict(
             {name: cols[name] for name in FINDINGS_SCHEMA.names}, schema=FINDINGS_SCHEMA
         )
+
+    def _protected(self, entities: list[str], values: list[str]) -> list[tuple[str, str]]:
+        """Masked preview and keyed digest of each value, each distinct one computed once."""
+        memos = self.scanner._shown
+        digest = self.scanner.hasher.digest
+        out: list[tuple[str, str]] = []
+        append = out.append
+        for entity, value in zip(entities, values, strict=True):
+            memo = memos.get(entity)
+            if memo is None:
+                memo = memos[entity] = {}
+            found = memo.get(value)
+            if found is None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()  # as _remember: recent values matter most
+                found = memo[value] = (mask_preview(value), digest(entity, value))
+            append(found)
+        return out
 
 
 def _extraction_regexes(det: Detector) -> tuple[str, ...]:
