@@ -259,3 +259,11 @@ def test_repeated_values_are_masked_and_hashed_once_each(
     assert calls.count("900101300007") == 1  # the IIN memo is its own: e-mails never evict it
     assert len(calls) < 340
     assert all(len(memo) <= 50 for memo in scanner._shown.values())
+
+
+def test_distinct_values_skip_the_memo() -> None:
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    emails = [f"user{i}@mail.kz" for i in range(40)]
+    found = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"e": emails})))
+    assert [f.digest for f in found] == [scanner.hasher.digest("EMAIL", e) for e in emails]
+    assert scanner._shown == {}
