@@ -508,16 +508,18 @@ class Scanner:
         if verdict is True and det.validated_score > score:
             adjustments = _validated(det.validated_score, score)
             score = det.validated_score
-        negative, near = self._nearby(det, text, start, end) if det.has_context else (False, None)
+        if det.has_context and (start or end != len(text)):
+            negative, near = self._nearby(det, text, start, end)
+        else:  # no context words, or nothing around the value (a table cell)
+            negative, near = False, None
         if negative:
             return None
         term, where = col_term, "column"
         if term is None and near is not None:
             term, where = near, "text"
         if term is not None:
-            boost = min(1.0, score + CONTEXT_BOOST) - score
-            adjustments = (*adjustments, ("context", round(boost, 4), f"{where}:{term}"))
-            score += boost
+            boosted, score = _context_boost(score, where, term)
+            adjustments = (*adjustments, boosted)
         elif det.context_required:
             return None
         if score < self.min_score:
@@ -797,6 +799,14 @@ _WORD_START = re.compile(r"\w+")
 def _validated(validated: float, base: float) -> tuple[tuple[str, float, str], ...]:
     """The adjustment a validated candidate gets (one tuple per detector and base score)."""
     return (("validated", round(validated - base, 4), ""),)
+
+
+@lru_cache(maxsize=256)
+def _context_boost(score: float, where: str, term: str) -> tuple[tuple[str, float, str], float]:
+    """The context adjustment for a context ``term`` found in the ``where`` (column or
+    text), and the score it raises ``score`` to (one per score, place and term)."""
+    boost = min(1.0, score + CONTEXT_BOOST) - score
+    return ("context", round(boost, 4), f"{where}:{term}"), score + boost
 
 
 _Search = Callable[[str], "re.Match[str] | None"]
