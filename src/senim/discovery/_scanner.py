@@ -53,7 +53,7 @@ _DISTINCT_SHARE = 0.75
 """Findings of a batch whose (entity, value) pairs are more distinct than this share are
 masked and hashed one by one, without the memo: a miss costs about a fifth of what a hit
 saves, and text (85% distinct in the speed benchmark) gains nothing from it."""
-_MEMOS = ("_memo", "_near", "_shown")
+_MEMOS = ("_memo", "_near", "_columns", "_shown")
 """The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
@@ -191,6 +191,7 @@ class Scanner:
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
         self._near: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
+        self._columns: dict[str | None, _ColumnContext] = {}
         self._shown: dict[str, dict[str, tuple[str, str]]] = {}
         """Masked preview and digest of recent distinct values, per entity: a table repeats
         a client's name or IIN on many rows (one memo each, so unique phone numbers do not
@@ -203,6 +204,7 @@ class Scanner:
         self.__dict__.update(state)
         self._memo = {}
         self._near = {}
+        self._columns = {}
         self._shown = {}
 
     # ---- text ---------------------------------------------------------------------------
@@ -215,7 +217,7 @@ class Scanner:
         column: str | None = None,
     ) -> list[Finding]:
         """Findings in one string (offsets are characters into ``text``)."""
-        hits = self._analyse(text, self.detectors, _ColumnContext(column))
+        hits = self._analyse(text, self.detectors, self._column(column))
         return [self._finding(h, text, source, record, column) for h in hits]
 
     # ---- batches ------------------------------------------------------------------------
@@ -264,7 +266,7 @@ class Scanner:
             values = _as_text(array)
             if values is None:
                 continue
-            ctx = _ColumnContext(None if is_text else name)
+            ctx = self._column(None if is_text else name)
             texts: list[str | None] = values.to_list()
             integers = pa.types.is_integer(array.type)
             for row, hits in sorted(self._scan_column(values, texts, ctx, integers).items()):
@@ -475,6 +477,13 @@ class Scanner:
     @cached_property
     def _regexes(self) -> tuple[str, ...]:
         return tuple({rx: None for det in self.detectors for rx in _extraction_regexes(det)})
+
+    def _column(self, name: str | None) -> _ColumnContext:
+        """What the column name says to each detector, worked out once per name."""
+        found = self._columns.get(name)
+        if found is None:
+            found = _remember(self._columns, name, _ColumnContext(name))
+        return found
 
     def _verdict(self, det: Detector, value: str) -> bool | None:
         verdict = det.validate(value)
