@@ -618,16 +618,22 @@ class _Columns:
 
     def batch(self) -> pa.RecordBatch:
         rows = self.rows
-        hits = [r[0] for r in rows]
-        values = [text[h.start : h.end] if h.value is None else h.value for h, text, *_ in rows]
+        # one transposition into columns (an empty batch: six empty ones)
+        hits, texts, sources, records, columns, bases = (
+            zip(*rows, strict=True) if rows else ((),) * 6
+        )
+        values = [
+            text[h.start : h.end] if h.value is None else h.value
+            for h, text in zip(hits, texts, strict=True)
+        ]
         entities = [h.detector.entity for h in hits]
         previews, digests = self._protected(entities, values)
-        cols: dict[str, list[Any]] = {
-            "source": [r[2] for r in rows],
-            "record": [r[3] for r in rows],
-            "column": [r[4] for r in rows],
-            "start": [h.start + base for h, *_, base in rows],
-            "end": [h.end + base for h, *_, base in rows],
+        cols: dict[str, Sequence[Any]] = {
+            "source": sources,
+            "record": records,
+            "column": columns,
+            "start": [h.start + base for h, base in zip(hits, bases, strict=True)],
+            "end": [h.end + base for h, base in zip(hits, bases, strict=True)],
             "entity": entities,
             "score": [round(h.score, 4) for h in hits],
             "detector": [h.detector.name for h in hits],
