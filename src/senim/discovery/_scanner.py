@@ -787,7 +787,7 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
     lo = max(0, start - _CHARS_BEFORE)
     before = text[lo:start]
     if lo > 0 and text[lo - 1].isalnum():
-        cut_word = _WORD_START.match(before)
+        cut_word = _WORD_RUN.match(before)
         if cut_word is not None:
             before = before[cut_word.end() :]
     cut = _LAST_SENTENCE_END.match(before)
@@ -798,7 +798,7 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
     if hi < len(text) and text[hi].isalnum():
         # the word at the end, found from the end (a regex anchored at the end would try
         # every position of the window)
-        cut_word = _WORD_START.match(after[::-1])
+        cut_word = _WORD_RUN.match(after[::-1])
         if cut_word is not None:
             after = after[: len(after) - cut_word.end()]
     stop = _SENTENCE_END.search(after)
@@ -807,7 +807,7 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-_WORD_START = re.compile(r"\w+")
+_WORD_RUN = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=64)
