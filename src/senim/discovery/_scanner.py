@@ -202,10 +202,8 @@ class Scanner:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._memo = {}
-        self._near = {}
-        self._columns = {}
-        self._shown = {}
+        for memo in _MEMOS:
+            setattr(self, memo, {})
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(

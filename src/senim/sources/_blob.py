@@ -14,12 +14,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from senim.errors import InputError
 from senim.sources._decode import SAMPLE_BYTES, detect_encoding
 
-__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob"]
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+
+__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "spooled_copy"]
 
 SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
@@ -177,11 +180,21 @@ class SpooledBlob(_Member):
         max_bytes: int,
         parent_fingerprint: str | None,
     ) -> SpooledBlob:
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
         with archive.open(info) as src:
-            limited = LimitedReader(src, max_bytes, display)
-            shutil.copyfileobj(limited, spool, 1 << 20)
+            spool = spooled_copy(LimitedReader(src, max_bytes, display))
         return cls(display, info.filename, spool, spool.tell(), level, parent_fingerprint)
+
+
+def spooled_copy(src: SupportsRead[bytes]) -> IO[bytes]:
+    """The bytes of ``src`` in a spool: in memory up to :data:`SPOOL_MEMORY`, then in an
+    anonymous temporary file (gone once closed). Closed again if the copy fails."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+    try:
+        shutil.copyfileobj(src, spool, 1 << 20)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 class _NoClose:

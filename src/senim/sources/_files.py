@@ -10,6 +10,7 @@ In folders, hidden entries and ``_``-prefixed metadata files (Spark/Hive ``_SUCC
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -23,13 +24,13 @@ from senim.errors import InputError
 from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from senim.sources._base import Progress, Source, first_line
 from senim.sources._blob import (
-    SPOOL_MEMORY,
     Blob,
     FileBlob,
     GzipBlob,
     SpooledBlob,
     _Wrapper,
     read_error,
+    spooled_copy,
 )
 from senim.sources._csv import CsvFileSource
 from senim.sources._decode import looks_binary, sniff_magic
@@ -161,19 +162,11 @@ def _head(blob: Blob) -> bytes:
 
 
 def _spool(blob: Blob, limits: ArchiveLimits) -> SpooledBlob:
-    import shutil
-    import tempfile
-
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
     try:
         with blob.open() as src:
-            shutil.copyfileobj(src, spool, 1 << 20)
+            spool = spooled_copy(src)
     except OSError as exc:
-        spool.close()
         raise InputError("source.parse_failed", source=blob.name, reason=first_line(exc)) from exc
-    except InputError:
-        spool.close()
-        raise
     return SpooledBlob(
         blob.name, blob.filename, spool, spool.tell(), blob.depth, blob.fingerprint()
     )
@@ -276,23 +269,17 @@ def stdin_source(
     """Standard input (or ``stream``) as one source named ``<stdin>``.
 
     Readers need to read from the start more than once (format detection, then the
-    batches), so the bytes are spooled first: in memory up to :data:`SPOOL_MEMORY`, then in
-    an anonymous temporary file that is gone when the scan ends. There is no file name to
+    batches), so the bytes are spooled first (:func:`spooled_copy`: in memory, then in an
+    anonymous temporary file that is gone when the scan ends). There is no file name to
     go by, so the format is what the bytes say, as for a file of unknown extension
     (:func:`open_blob`): a CSV stream is read as text, offsets counting from its start.
     """
-    import shutil
-    import tempfile
-
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
     try:
-        shutil.copyfileobj(stream if stream is not None else sys.stdin.buffer, spool, 1 << 20)
+        spool = spooled_copy(stream if stream is not None else sys.stdin.buffer)
     except OSError as exc:
-        spool.close()
         yield read_error(STDIN_NAME, exc)
         return
     except (ValueError, AttributeError) as exc:  # no standard input, or a closed one
-        spool.close()
         yield InputError("source.parse_failed", source=STDIN_NAME, reason=first_line(exc))
         return
     blob = SpooledBlob(STDIN_NAME, "stdin", spool, spool.tell(), 0, None)
@@ -309,8 +296,6 @@ def stdin_source(
 def _json_lines(head: bytes) -> bool:
     """Do the first bytes of a stream read as JSON Lines: every complete line that is not
     blank one JSON object (``jq -c`` output, application logs)?"""
-    import json
-
     lines = head.split(b"\n")
     if len(head) >= _HEAD_BYTES:
         lines = lines[:-1]  # the last line may be cut
