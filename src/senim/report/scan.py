@@ -218,7 +218,9 @@ def render_html_report(report: ScanReport, lang: str | None = None) -> str:
     if report.findings.num_rows:
         frame = pl.DataFrame(report.findings.select(["source", "entity"]))
         by_source = (
-            frame.group_by("source", "entity").len().sort("source", "len", descending=[False, True])
+            frame.group_by("source", "entity")
+            .len()
+            .sort(["source", "len", "entity"], descending=[False, True, False])
         )
         for src, ent, n in by_source.iter_rows():
             per_source.setdefault(src, {})[ent] = n
