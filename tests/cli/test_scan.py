@@ -75,10 +75,22 @@ def test_outputs_hold_no_raw_values(
     out = tmp_path / f"report.{fmt}"
     result = runner.invoke(app, ["scan", str(data), "--format", fmt, "--output", str(out)])
     assert result.exit_code == 0, result.output
-    text = out.read_text("utf-8") if fmt != "table" else result.stdout
+    text = out.read_text("utf-8")
     assert text
+    assert result.stdout == ""  # everything went to the file
     for raw in RAW:
         assert raw not in text
+
+
+def test_table_output_file_is_plain_text(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    result = runner.invoke(app, ["scan", str(data), "--output", str(out), "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert message("report.scan.entities", "ru") in text
+    assert "KZ_IIN" in text
+    assert "\x1b[" not in text  # no terminal colours
+    assert all(line == line.rstrip() for line in text.splitlines())
 
 
 def test_html_report_in_three_languages(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from contextlib import ExitStack
@@ -301,9 +302,7 @@ def scan(
         elif fmt == "html":
             write_text_output(render.render_html_report(report, code), output)
         elif fmt == "table":
-            from senim.cli._common import stdout
-
-            render.print_table(report, stdout, code)
+            _print_table(report, code, output)
         reused = getattr(report, "reused", 0)
         if reused:
             stderr.print(message("scan.reused", code, count=reused), markup=False)
@@ -328,6 +327,22 @@ def scan(
                 raise typer.Exit(first.exit_code if isinstance(first, InputError) else 2)
             stderr.print(message("scan.partial", code, count=len(report.problems)), markup=False)
             raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_table(report: ScanReport, code: str | None, output: str | None) -> None:
+    """The console tables, on stdout or, as plain text, in the ``--output`` file."""
+    from senim.cli._common import stdout
+    from senim.report import scan as render
+
+    if output in (None, "-"):
+        render.print_table(report, stdout, code)
+        return
+    from rich.console import Console
+
+    plain = Console(record=True, file=io.StringIO(), width=120, color_system=None)
+    render.print_table(report, plain, code)
+    lines = plain.export_text().splitlines()
+    write_text_output("".join(line.rstrip() + "\n" for line in lines), output)
 
 
 _SKIPPED_SHOWN = 5
