@@ -238,11 +238,12 @@ def test_closed_output_pipe_stops_quietly(tmp_path: Path) -> None:
 
 
 def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
-    """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code or pandas, and the
-    CLI itself loads without pyarrow, polars or numpy.
+    """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code, pandas or numpy,
+    and the CLI itself loads without pyarrow, polars or numpy.
 
     They belong to database sources and the scan state, HTML reports, and explicit pandas
-    conversions; each costs a scanning process start-up time (and memory) for nothing.
+    and numpy conversions; each costs a scanning process start-up time (and memory) for
+    nothing.
     """
     import os
     import subprocess
@@ -256,7 +257,7 @@ def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
         # the command line is parsed (and helper processes started) before the data libraries
         "print(sorted(m for m in ('pyarrow', 'polars', 'numpy') if m in sys.modules))\n"
         f"app(['scan', {str(data)!r}, '-f', 'jsonl', '--no-progress'], standalone_mode=False)\n"
-        "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas')\n"
+        "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas', 'numpy')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run(

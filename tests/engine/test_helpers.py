@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from senim.cli import app
 from senim.discovery._api import scan_paths
 from senim.discovery._model import findings_from_batch
+from senim.discovery._registry import DetectorRegistry
 from senim.discovery._scanner import Scanner
 from senim.engine import _helpers
 
@@ -98,3 +99,43 @@ def test_a_failed_command_stops_its_early_helpers(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scan", str(data), "--workers", "2", "-e", "NOPE"])
     assert result.exit_code == 2
     assert _helpers._early is None
+
+
+def test_the_warm_up_lines_exercise_every_built_in_detector() -> None:
+    registry = DetectorRegistry.default(plugins=False)
+    found = {
+        f.entity for line in _helpers._WARM_UP for f in Scanner(registry=registry).scan_text(line)
+    }
+    assert found == {d.entity for d in registry.select(None)}
+
+
+def test_a_scanning_process_loads_arrow_without_numpy(tmp_path: Path) -> None:
+    """pyarrow works without numpy in a scanning process set up as a helper is; numpy itself
+    stays importable."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from senim.engine._helpers import arrow_without_numpy\n"
+        "arrow_without_numpy()\n"
+        "import pyarrow as pa\n"
+        "from senim.engine._local import lean_process\n"
+        "lean_process()\n"
+        "from senim.engine._batch import scan_unit\n"
+        "from senim.discovery._scanner import Scanner\n"
+        "batch = pa.record_batch({'t': ['ИИН 900101300007']})\n"
+        "found, _ = scan_unit(Scanner(), batch, source='s')\n"
+        "print(found.column('entity').to_pylist(), 'numpy' in sys.modules)\n"
+        "import numpy\n"
+        "print(numpy.arange(3).sum())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SENIM_HASH_KEY": "k"},
+    ).stdout.splitlines()
+    assert out == ["['KZ_IIN'] False", "3"]
