@@ -1,9 +1,12 @@
 """Name lexicons for PERSON: given names, surnames and patronymics in kk/ru/en.
 
-Sources (loaded from installed packages, not copied): the Kazakh, Russian, Ukrainian and
-English person datasets of `mimesis` (MIT licence, https://github.com/lk-geimfari/mimesis),
-plus ``data/names_kk_extra.txt``. Every Cyrillic name also gets its Latin transliterations
-(passport-style and the 2021 Kazakh Latin alphabet), so "Нұрсұлтан" covers "Nursultan".
+Sources: the Kazakh, Russian, Ukrainian and English person datasets of `mimesis` (MIT
+licence, https://github.com/lk-geimfari/mimesis; read from the installed package, not
+copied), plus ``data/names_kk_extra.txt`` (Kazakh given names) and
+``data/names_en_extra.txt`` (common English given names mimesis leaves out, from the US
+Social Security Administration's lists as compiled in Faker). Every Cyrillic name also gets
+its Latin transliterations (passport-style and the 2021 Kazakh Latin alphabet), so
+"Нұрсұлтан" covers "Nursultan".
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 __all__ = ["Lexicon", "lexicon", "transliterations"]
 
 _LOCALES = ("kk", "ru", "uk", "en")
+_EXTRA_GIVEN = ("names_kk_extra.txt", "names_en_extra.txt")
+"""senim's own given-name lists (data/): names the mimesis lists leave out."""
 
 # Two common romanisations: passport-style (ICAO-like) and Kazakh Latin 2021.
 _TRANSLIT_PASSPORT = {
@@ -43,11 +48,18 @@ _CYRILLIC = re.compile("[а-яёәғқңөұүһі]")
 
 
 def transliterations(name: str) -> set[str]:
-    """Latin spellings of a Cyrillic name (lower case); empty for a Latin name."""
+    """Latin spellings of a Cyrillic name (lower case); empty for a Latin name.
+
+    An initial "е" is also written "ye" (Yerlan, Yelena), as it is in many Kazakh passports
+    and in English texts.
+    """
     low = name.casefold()
     if not _CYRILLIC.search(low):
         return set()
-    return {low.translate(table) for table in _TABLES}
+    out = {low.translate(table) for table in _TABLES}
+    if low.startswith("е"):
+        out.update(["y" + spelling for spelling in out])
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +109,12 @@ def lexicon() -> Lexicon:
         given.update(_names(data.get("names")))
         surnames.update(_names(data.get("surnames")))
         patronymics.update(_names(data.get("patronymic")))
-    extra = resources.files("senim.discovery.data").joinpath("names_kk_extra.txt")
-    for line in extra.read_text("utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            given.add(line)
+    folder = resources.files("senim.discovery.data")
+    for extra in _EXTRA_GIVEN:
+        for line in folder.joinpath(extra).read_text("utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                given.add(line)
 
     def fold(items: set[str]) -> frozenset[str]:
         out: set[str] = set()

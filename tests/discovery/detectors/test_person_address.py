@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from senim.discovery import Scanner
+from senim.discovery._names import transliterations
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,13 @@ from senim.discovery import Scanner
         ("Nursultan Kassymov signed", ["Nursultan Kassymov"]),
         ("Aigerim Nurlankyzy Bekova", ["Aigerim Nurlankyzy Bekova"]),
         ("Dear John Smith,", ["John Smith"]),
+        # common English female names (mimesis' list leaves most of them out)
+        ("Please call Jessica Miller tomorrow.", ["Jessica Miller"]),
+        ("Dear Mrs. Emily Brown,", ["Emily Brown"]),
+        ("April showers bring May flowers.", []),
+        ("Grace period ends in June.", []),
+        # an initial Е romanised as "Ye"
+        ("Менеджер Yerlan Abenov ответил", ["Yerlan Abenov"]),
         ("ИВАНОВ ИВАН ИВАНОВИЧ", ["ИВАНОВ ИВАН ИВАНОВИЧ"]),
         ("подписал Петров И.И.", ["Петров И.И."]),
         ("Сейтқалиев Е.Ж.", ["Сейтқалиев Е.Ж."]),
@@ -53,3 +61,17 @@ def test_person_ner_is_optional_and_adds_names() -> None:
 )
 def test_address(text: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]
     assert found(text, "ADDRESS") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "spellings"),
+    [
+        ("Нұрсұлтан", {"nursultan", "nūrsūltan"}),
+        ("Ерлан", {"erlan", "yerlan"}),
+        ("Елена", {"elena", "yelena"}),
+        ("Sarah", set()),
+    ],
+)
+def test_transliterations(name: str, spellings: set[str]) -> None:
+    assert spellings <= transliterations(name)
+    assert bool(transliterations(name)) == bool(spellings)
