@@ -5,7 +5,10 @@ from __future__ import annotations
 from senim.discovery._detector import Detector, Pattern
 
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_NAME = rf"[{_UP}0-9][\w\-]*(?:[ ][{_UP}][\w\-]*){{0,3}}"
+# a street named after a person may end in a lower-case Kazakh title: Төле би, Қабанбай батыр,
+# Абылай хан (in Russian also declined: Кабанбай батыра, Абылай хана)
+_TITLE = r"(?:[ ](?:би|батыр|батыра|хан|хана)\b)?"
+_NAME = rf"[{_UP}0-9][\w\-]*(?:[ ][{_UP}][\w\-]*){{0,3}}{_TITLE}"
 _NUM = r"\d{1,4}[A-Za-zА-Яа-я]?(?:/\d{1,4})?"
 # Russian: ул. Абая, д. 10, кв. 5 / пр-т Аль-Фараби 77/8 / мкр. Самал-2, д. 33
 _RU_STREET = (
