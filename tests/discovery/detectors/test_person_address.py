@@ -23,6 +23,11 @@ from senim.discovery._names import transliterations
         ("Dear Mrs. Emily Brown,", ["Emily Brown"]),
         ("April showers bring May flowers.", []),
         ("Grace period ends in June.", []),
+        # a given name no lexicon lists, read from its place before a patronymic
+        ("Сотрудник Карабаев Дастан Ержанович", ["Карабаев Дастан Ержанович"]),
+        ("Жансерік Ерболовна келді", ["Жансерік Ерболовна"]),
+        ("Темірлан Асқарұлы Сапаров", ["Темірлан Асқарұлы Сапаров"]),
+        ("Алматы Маратович", []),  # a place word is not a given name
         # an initial Е romanised as "Ye"
         ("Менеджер Yerlan Abenov ответил", ["Yerlan Abenov"]),
         ("ИВАНОВ ИВАН ИВАНОВИЧ", ["ИВАНОВ ИВАН ИВАНОВИЧ"]),

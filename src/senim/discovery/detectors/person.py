@@ -91,6 +91,15 @@ def _classify(token: str, morphology: bool = True) -> frozenset[str]:
     return frozenset(kinds)
 
 
+_BY_POSITION = frozenset({"given"})
+"""Evidence of a word read as a given name from its place before a patronymic."""
+
+
+def _unknown_word(token: str) -> bool:
+    """A capitalised word (not initials, not a place or organisation word) with no evidence."""
+    return not token.endswith(".") and token.casefold() not in _not_names()
+
+
 @lru_cache(maxsize=1)
 def _morph() -> Any:
     import pymorphy3
@@ -206,7 +215,14 @@ class PersonDetector(Detector):
             if run and not self._adjacent(text, run[-1][1], start):
                 yield from self._emit(run)
                 run = []
-            run.append((start, end, _classify(m.group(), self.morphology)))
+            kinds = _classify(m.group(), self.morphology)
+            if self.morphology and "patronymic" in kinds and run and not run[-1][2]:
+                # a patronymic follows the given name (Бекарыс Маратович, Бекарыс Болатұлы):
+                # an unknown word right before one is a given name no lexicon lists
+                prev_start, prev_end, _ = run[-1]
+                if _unknown_word(text[prev_start:prev_end]):
+                    run[-1] = (prev_start, prev_end, _BY_POSITION)
+            run.append((start, end, kinds))
         yield from self._emit(run)
 
     @staticmethod
