@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 
 import pytest
 from hypothesis import settings
@@ -32,3 +35,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if url:
         return str(url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("store") / "senim.db")
+
+
+@pytest.fixture
+def fresh_python() -> Callable[[str], list[str]]:
+    """Run Python code in a new interpreter (what a command's process imports); its stdout
+    lines. Fails on a non-zero exit."""
+
+    def run(code: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "SENIM_HASH_KEY": "k"},
+        )
+        return done.stdout.splitlines()
+
+    return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -237,7 +238,9 @@ def test_closed_output_pipe_stops_quietly(tmp_path: Path) -> None:
     assert stderr == ""
 
 
-def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
+def test_scanning_a_file_loads_only_what_it_needs(
+    tmp_path: Path, fresh_python: Callable[[str], list[str]]
+) -> None:
     """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code, pandas or numpy,
     and the CLI itself loads without pyarrow, polars or numpy.
 
@@ -245,10 +248,6 @@ def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
     and numpy conversions; each costs a scanning process start-up time (and memory) for
     nothing.
     """
-    import os
-    import subprocess
-    import sys
-
     data = tmp_path / "docs.jsonl"
     data.write_text('{"text": "Иванов Иван, ИИН 900101300007"}\n', encoding="utf-8")
     probe = (
@@ -260,13 +259,7 @@ def test_scanning_a_file_loads_only_what_it_needs(tmp_path: Path) -> None:
         "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas', 'numpy')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SENIM_HASH_KEY": "k"},
-    ).stdout.splitlines()
+    out = fresh_python(probe)
     assert out[0] == "[]"
     assert json.loads(out[1])["entity"] == "PERSON"
     assert out[-1] == "[]"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -109,13 +109,11 @@ def test_the_warm_up_lines_exercise_every_built_in_detector() -> None:
     assert found == {d.entity for d in registry.select(None)}
 
 
-def test_a_scanning_process_loads_arrow_without_numpy(tmp_path: Path) -> None:
+def test_a_scanning_process_loads_arrow_without_numpy(
+    fresh_python: Callable[[str], list[str]],
+) -> None:
     """pyarrow works without numpy in a scanning process set up as a helper is; numpy itself
     stays importable."""
-    import os
-    import subprocess
-    import sys
-
     probe = (
         "import sys\n"
         "from senim.engine._helpers import arrow_without_numpy\n"
@@ -131,11 +129,4 @@ def test_a_scanning_process_loads_arrow_without_numpy(tmp_path: Path) -> None:
         "import numpy\n"
         "print(numpy.arange(3).sum())\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SENIM_HASH_KEY": "k"},
-    ).stdout.splitlines()
-    assert out == ["['KZ_IIN'] False", "3"]
+    assert fresh_python(probe) == ["['KZ_IIN'] False", "3"]
