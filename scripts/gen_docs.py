@@ -39,7 +39,9 @@ def cli_reference() -> str:
     parts = [
         "# CLI reference",
         "",
-        "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is out of date.",
+        "Generated from `--help` by `scripts/gen_docs.py`; a test fails when it is out of date. "
+        "The same screens exist in Kazakh and Russian: `senim scan --help --lang kk`, or "
+        "`SENIM_LANG=ru senim --help`.",
         "",
     ]
     for path in [[], *_commands(root, [])]:

@@ -38,17 +38,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture
-def fresh_python() -> Callable[[str], list[str]]:
-    """Run Python code in a new interpreter (what a command's process imports); its stdout
-    lines. Fails on a non-zero exit."""
+def fresh_python() -> Callable[..., list[str]]:
+    """Run Python code in a new interpreter (what a command's process imports), with extra
+    environment variables; its stdout lines. Fails on a non-zero exit."""
 
-    def run(code: str) -> list[str]:
+    def run(code: str, **env: str) -> list[str]:
         done = subprocess.run(
             [sys.executable, "-c", code],
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "SENIM_HASH_KEY": "k"},
+            env={**os.environ, "SENIM_HASH_KEY": "k", **env},
         )
         return done.stdout.splitlines()
 

@@ -43,6 +43,11 @@ def test_message_rendering_and_language_resolution(monkeypatch: pytest.MonkeyPat
 
 
 def test_no_cyrillic_in_english_messages() -> None:
-    offenders = [k for k, e in catalogue().items() if re.search("[а-яА-ЯәғқңөұүһіЁё]", e["en"])]
+    offenders = [
+        k
+        for k, e in catalogue().items()
+        if re.search("[а-яА-ЯәғқңөұүһіЁё]", e["en"].replace("сенім", ""))
+    ]
     # entity names written in Russian/Kazakh inside English text would be a translation miss
+    # (the product's own name, сенім, is the one Kazakh word English text may hold)
     assert offenders == []

@@ -6,10 +6,13 @@ Each sub-module registers its commands; none holds business logic.
 from __future__ import annotations
 
 import gc
+import sys
 
 import typer
+import typer.main
 
 from senim.cli import _audit, _deid, _risk, _scan
+from senim.cli._help import help_lang, localize
 
 app = typer.Typer(
     name="senim",
@@ -48,9 +51,15 @@ _audit.register(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (help in Kazakh or Russian: see :mod:`senim.cli._help`)."""
     try:
-        app()
+        lang = help_lang(sys.argv[1:])
+        if lang is None:
+            app()
+        else:
+            command = typer.main.get_command(app)
+            localize(command, lang)
+            command()
     finally:
         # the process ends here: the collector's passes during interpreter shutdown would
         # walk every object a scan left (about 0.15 s after 100,000 documents); frozen
