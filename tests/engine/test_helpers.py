@@ -130,3 +130,12 @@ def test_a_scanning_process_loads_arrow_without_numpy(
         "print(numpy.arange(3).sum())\n"
     )
     assert fresh_python(probe) == ["['KZ_IIN'] False", "3"]
+
+
+def test_the_warm_up_leaves_the_users_key_alone(
+    tmp_path: Path, fresh_python: Callable[..., list[str]]
+) -> None:
+    """No key file is created or read for the warm-up's throwaway findings."""
+    code = "from senim.engine._helpers import _warm_up\n_warm_up()\nprint('done')\n"
+    assert fresh_python(code, SENIM_HASH_KEY="", XDG_CONFIG_HOME=str(tmp_path)) == ["done"]
+    assert not (tmp_path / "senim").exists()

@@ -120,11 +120,14 @@ def _warm_up() -> None:
     """
     import pyarrow as pa
 
+    from senim.discovery._protect import KeyedHasher
     from senim.discovery._registry import DetectorRegistry
     from senim.discovery._scanner import Scanner
     from senim.engine._batch import scan_unit
 
-    scanner = Scanner(registry=DetectorRegistry.default(plugins=False))
+    # a throwaway key: the user's key (or key file) is the scan's business, not this one's
+    hasher = KeyedHasher(key=b"warm-up")
+    scanner = Scanner(registry=DetectorRegistry.default(plugins=False), hasher=hasher)
     scan_unit(scanner, pa.record_batch({"text": list(_WARM_UP)}), source="")
 
 
