@@ -1,7 +1,9 @@
 """Build senim's labelled evaluation set: kk/ru/en documents with character spans.
 
 Seeded and reproducible: ``python benchmarks/make_eval_set.py`` rewrites
-``benchmarks/data/eval_pii.jsonl`` ({"id", "lang", "text", "spans": [[start, end, entity]]}).
+``benchmarks/data/eval_pii.jsonl`` ({"id", "lang", "text", "spans": [[start, end, entity]]})
+and the held-out ``eval_pii_heldout.jsonl`` (its own names, streets and templates, written
+after the detectors and never used to tune them).
 Values are synthetic but valid (IIN/BIN check digits, IBAN mod-97, Luhn), and every
 template also has hard negatives: order numbers, invalid checksums, amounts, ordinary dates,
 codes without context, place and company names. Templates were written independently of
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -129,6 +132,32 @@ OPERATORS = [
 ]
 
 
+@dataclass(frozen=True)
+class Pools:
+    """The names, streets and cities values are drawn from."""
+
+    given_m: list[str]
+    given_f: list[str]
+    surn_m: list[str]
+    surn_f: list[str]
+    patr_m: list[str]
+    patr_f: list[str]
+    latin_m: list[str]
+    latin_f: list[str]
+    streets_ru: list[str]
+    streets_kk: list[str]
+    streets_en: list[str]
+    cities: list[str]
+    cities_en: list[str]
+
+
+DEV = Pools(
+    GIVEN_M, GIVEN_F, SURN_M, SURN_F, PATR_M, PATR_F, LATIN_M, LATIN_F,
+    STREETS_RU, STREETS_KK, STREETS_EN, CITIES, ["Almaty", "Astana", "Shymkent"],
+)  # fmt: skip
+"""The pools of the development set (``eval_pii.jsonl``)."""
+
+
 def iin(rng: random.Random) -> str:
     while True:
         born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 80))
@@ -194,13 +223,13 @@ def email(rng: random.Random, name: str) -> str:
     return f"{local}{rng.randrange(100)}@{rng.choice(['mail.kz', 'gmail.com', 'halykbank.kz', 'inbox.ru', 'пошта.қаз'])}"
 
 
-def person(rng: random.Random, lang: str) -> str:
+def person(rng: random.Random, lang: str, pools: Pools = DEV) -> str:
     female = rng.random() < 0.5
     if lang == "en":
-        return rng.choice(LATIN_F if female else LATIN_M)
-    given = rng.choice(GIVEN_F if female else GIVEN_M)
-    surname = rng.choice(SURN_F if female else SURN_M)
-    patr = rng.choice(PATR_F if female else PATR_M)
+        return rng.choice(pools.latin_f if female else pools.latin_m)
+    given = rng.choice(pools.given_f if female else pools.given_m)
+    surname = rng.choice(pools.surn_f if female else pools.surn_m)
+    patr = rng.choice(pools.patr_f if female else pools.patr_m)
     form = rng.randrange(4)
     if form == 0:
         return f"{surname} {given} {patr}"
@@ -211,13 +240,13 @@ def person(rng: random.Random, lang: str) -> str:
     return f"{given} {patr} {surname}"
 
 
-def address(rng: random.Random, lang: str) -> str:
+def address(rng: random.Random, lang: str, pools: Pools = DEV) -> str:
     n, flat = rng.randrange(1, 200), rng.randrange(1, 300)
     if lang == "kk":
-        return f"{rng.choice(STREETS_KK)}, {n}-үй, {flat}-пәтер"
+        return f"{rng.choice(pools.streets_kk)}, {n}-үй, {flat}-пәтер"
     if lang == "en":
-        return f"{n} {rng.choice(STREETS_EN)}, Apt {flat}"
-    return f"{rng.choice(STREETS_RU)}, д. {n}, кв. {flat}"
+        return f"{n} {rng.choice(pools.streets_en)}, Apt {flat}"
+    return f"{rng.choice(pools.streets_ru)}, д. {n}, кв. {flat}"
 
 
 def dob(rng: random.Random, lang: str) -> str:
@@ -286,7 +315,74 @@ TEMPLATES = {
 }
 
 
-def negative(kind: str, rng: random.Random) -> str:
+# The held-out set: its own names, streets, cities and templates, written after the detectors
+# (2026-12-03) and never used to change them; it estimates what the development set cannot.
+HELDOUT_OUT = Path(__file__).parent / "data" / "eval_pii_heldout.jsonl"
+HELDOUT_SEED = 20261203
+HELDOUT = Pools(
+    given_m=["Нұрболат", "Бақытжан", "Ерболат", "Азамат", "Ринат", "Жандос", "Мейірлан",
+             "Әлібек", "Абзал", "Талғат", "Владимир", "Игорь"],
+    given_f=["Гүлмира", "Айымгүл", "Ақерке", "Жадыра", "Лаура", "Мақпал", "Назира",
+             "Салтанат", "Үміт", "Әлия", "Наталья", "Оксана"],
+    surn_m=["Жұмабаев", "Мұқанов", "Қалиев", "Бейсенов", "Тлеубаев", "Сидоров", "Оспанов",
+            "Ким", "Әбдірахманов", "Исаев"],
+    surn_f=["Жұмабаева", "Мұқанова", "Қалиева", "Бейсенова", "Тлеубаева", "Сидорова",
+            "Оспанова", "Ким", "Әбдірахманова", "Исаева"],
+    patr_m=["Бақытұлы", "Нұрланұлы", "Викторович", "Асқарұлы", "Сергеевич", "Ғаниұлы"],
+    patr_f=["Ерболқызы", "Асқарқызы", "Викторовна", "Сергеевна", "Нұрланқызы", "Ғаниқызы"],
+    latin_m=["Bauyrzhan Mukanov", "Rinat Beisenov", "Askar Ospanov", "David Wilson",
+             "Azamat Kaliyev", "Robert Evans", "Talgat Zhumabayev"],
+    latin_f=["Aliya Zhumabayeva", "Olga Pavlova", "Laura Kaliyeva", "Jessica Turner",
+             "Gulmira Isayeva", "Anna Schmidt", "Akerke Tleubayeva"],
+    streets_ru=["ул. Жандосова", "пр-т Аль-Фараби", "ул. Байтурсынова", "мкр. Аксай-4",
+                "ул. Гоголя", "пр-т Абылай хана"],
+    streets_kk=["Жандосов көшесі", "Әл-Фараби даңғылы", "Байтұрсынұлы көшесі",
+                "Ақсай-4 шағын ауданы", "Абылай хан даңғылы"],
+    streets_en=["Al-Farabi Avenue", "Zhandosov Street", "Gogol Street", "Kunayev Street"],
+    cities=["Өскемен", "Атырау", "Қостанай", "Тараз", "Орал", "Семей"],
+    cities_en=["Oskemen", "Atyrau", "Kostanay"],
+)  # fmt: skip
+HELDOUT_TEMPLATES = {
+    "ru": [
+        "Сотрудник {PERSON} (ИИН {KZ_IIN}) уволен по собственному желанию с {neg:date}.",
+        "Прошу перечислить зарплату на {KZ_IBAN}. Табельный номер {neg:order}.",
+        "Жалоба от {PERSON}: тел. {KZ_PHONE}, e-mail {EMAIL}.",
+        "Зарегистрирован по адресу: {neg:city}, {ADDRESS}; код {neg:sku}.",
+        "Родился {DATE_OF_BIRTH}, стаж с {neg:date}.",
+        "Списание по карте {PAYMENT_CARD} на сумму {neg:amount} тг оспорено.",
+        "Контрагент ИП «Береке», БИН {KZ_BIN}; накладная {neg:order}.",
+        "Подозрительный вход: IP {IP_ADDRESS}, сессия {neg:order}.",
+        "Водитель, машина {KZ_VEHICLE_PLATE}, ожидает у ворот.",
+        "Ошибочный ИИН {neg:bad_iin} в заявке исправлен.",
+    ],
+    "kk": [
+        "Қызметкер {PERSON} (ЖСН {KZ_IIN}) {neg:date} бастап өз еркімен жұмыстан шықты.",
+        "Жалақыны {KZ_IBAN} шотына аударуды сұраймын. Табель нөмірі {neg:order}.",
+        "{PERSON} шағымы: тел. {KZ_PHONE}, e-mail {EMAIL}.",
+        "Тіркелген мекенжайы: {neg:city}, {ADDRESS}; коды {neg:sku}.",
+        "Туған күні {DATE_OF_BIRTH}, еңбек өтілі {neg:date} бастап.",
+        "{PAYMENT_CARD} картасынан {neg:amount} теңге есептен шығару даулы.",
+        "Контрагент «Береке» ЖК, БСН {KZ_BIN}; жүкқұжат {neg:order}.",
+        "Күдікті кіру: IP {IP_ADDRESS}, сессия {neg:order}.",
+        "Жүргізуші, көлігі {KZ_VEHICLE_PLATE}, қақпа алдында күтіп тұр.",
+        "Өтінімдегі қате ЖСН {neg:bad_iin} түзетілді.",
+    ],
+    "en": [
+        "Employee {PERSON} (IIN {KZ_IIN}) resigned as of {neg:date}.",
+        "Please pay the salary into {KZ_IBAN}. Staff number {neg:order}.",
+        "Complaint from {PERSON}: phone {KZ_PHONE}, e-mail {EMAIL}.",
+        "Registered address: {ADDRESS}, {neg:city_en}; code {neg:sku}.",
+        "Born on {DATE_OF_BIRTH}, employed since {neg:date}.",
+        "A charge of {neg:amount} KZT on card {PAYMENT_CARD} is disputed.",
+        "Counterparty Bereke IE, BIN {KZ_BIN}; waybill {neg:order}.",
+        "Suspicious sign-in from IP {IP_ADDRESS}, session {neg:order}.",
+        "The driver of car {KZ_VEHICLE_PLATE} is waiting at the gate.",
+        "The wrong IIN {neg:bad_iin} in the application was corrected.",
+    ],
+}
+
+
+def negative(kind: str, rng: random.Random, pools: Pools = DEV) -> str:
     if kind == "order":
         return "".join(rng.choice("0123456789") for _ in range(rng.choice([9, 10, 12, 14])))
     if kind == "amount":
@@ -300,18 +396,18 @@ def negative(kind: str, rng: random.Random) -> str:
     if kind == "bad_iin":
         return bad_iin(rng)
     if kind == "city":
-        return rng.choice(CITIES)
+        return rng.choice(pools.cities)
     if kind == "city_en":
-        return rng.choice(["Almaty", "Astana", "Shymkent"])
+        return rng.choice(pools.cities_en)
     if kind == "version":
         return f"{rng.randrange(1, 9)}.{rng.randrange(10)}.{rng.randrange(10)}.{rng.randrange(100)}"
     raise ValueError(kind)
 
 
-def value(entity: str, rng: random.Random, lang: str) -> str:
+def value(entity: str, rng: random.Random, lang: str, pools: Pools = DEV) -> str:
     match entity:
         case "PERSON":
-            return person(rng, lang)
+            return person(rng, lang, pools)
         case "KZ_IIN":
             return iin(rng)
         case "KZ_BIN":
@@ -325,9 +421,9 @@ def value(entity: str, rng: random.Random, lang: str) -> str:
         case "PAYMENT_CARD":
             return card(rng)
         case "EMAIL":
-            return email(rng, rng.choice(LATIN_M + LATIN_F).split()[0])
+            return email(rng, rng.choice(pools.latin_m + pools.latin_f).split()[0])
         case "ADDRESS":
-            return address(rng, lang)
+            return address(rng, lang, pools)
         case "DATE_OF_BIRTH":
             return dob(rng, lang)
         case "IP_ADDRESS":
@@ -353,15 +449,17 @@ def value(entity: str, rng: random.Random, lang: str) -> str:
 SLOT = re.compile(r"\{(neg:)?([A-Za-z_]+)\}")
 
 
-def render(template: str, rng: random.Random, lang: str) -> tuple[str, list[list[object]]]:
+def render(
+    template: str, rng: random.Random, lang: str, pools: Pools = DEV
+) -> tuple[str, list[list[object]]]:
     out, spans, pos = [], [], 0
     for m in SLOT.finditer(template):
         out.append(template[pos : m.start()])
         offset = sum(len(p) for p in out)
         if m.group(1):
-            out.append(negative(m.group(2), rng))
+            out.append(negative(m.group(2), rng, pools))
         else:
-            text = value(m.group(2), rng, lang)
+            text = value(m.group(2), rng, lang, pools)
             spans.append([offset, offset + len(text), m.group(2)])
             out.append(text)
         pos = m.end()
@@ -369,15 +467,17 @@ def render(template: str, rng: random.Random, lang: str) -> tuple[str, list[list
     return "".join(out), spans
 
 
-def main(per_template: int = 12) -> None:
-    rng = random.Random(SEED)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
+def write(
+    out: Path, templates: dict[str, list[str]], pools: Pools, seed: int, per_template: int
+) -> None:
+    rng = random.Random(seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    with OUT.open("w", encoding="utf-8") as fh:
-        for lang, templates in TEMPLATES.items():
-            for t in templates:
+    with out.open("w", encoding="utf-8") as fh:
+        for lang, lang_templates in templates.items():
+            for t in lang_templates:
                 for _ in range(per_template):
-                    text, spans = render(t, rng, lang)
+                    text, spans = render(t, rng, lang, pools)
                     fh.write(
                         json.dumps(
                             {"id": n, "lang": lang, "text": text, "spans": spans},
@@ -386,7 +486,12 @@ def main(per_template: int = 12) -> None:
                         + "\n"
                     )
                     n += 1
-    print(f"wrote {n} documents to {OUT}")
+    print(f"wrote {n} documents to {out}")
+
+
+def main(per_template: int = 12) -> None:
+    write(OUT, TEMPLATES, DEV, SEED, per_template)
+    write(HELDOUT_OUT, HELDOUT_TEMPLATES, HELDOUT, HELDOUT_SEED, per_template)
 
 
 if __name__ == "__main__":
