@@ -179,6 +179,8 @@ def test_missing_path_alone_is_exit_2(runner: CliRunner, tmp_path: Path) -> None
     result = runner.invoke(app, ["scan", str(missing), "--lang", "ru"])
     assert result.exit_code == 2
     assert message("error.path_not_found", "ru", path=str(missing)) in result.stderr
+    # nothing was read, so no "no personal data found" table either
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -298,17 +298,18 @@ def scan(
                 jsonl.close(ok=finished)
             if opened_store is not None:
                 opened_store.close()
+        scanned = [s for s in report.sources if s.status in ("ok", "partial")]
+        nothing_read = not scanned and 0 < len(report.problems) == len(report.sources)
         if fmt == "json":
             write_text_output(render.render_json(report, code), output)
         elif fmt == "html":
             write_text_output(render.render_html_report(report, code), output)
-        elif fmt == "table":
+        elif fmt == "table" and not nothing_read:  # "no personal data found" would mislead
             _print_table(report, code, output)
         reused = getattr(report, "reused", 0)
         if reused:
             stderr.print(message("scan.reused", code, count=reused), markup=False)
         _note_skipped(report, code)
-        scanned = [s for s in report.sources if s.status in ("ok", "partial")]
         if wanted_fail:
             wanted = set(report.entity_counts) if wanted_fail == ["ANY"] else set(wanted_fail)
             hit = sorted(wanted & set(report.entity_counts))
@@ -323,7 +324,7 @@ def scan(
                 stderr.print(
                     f"{message('error.prefix', code)}: {problem.message(code)}", markup=False
                 )
-            if not scanned and len(report.problems) == len(report.sources):
+            if nothing_read:
                 first = report.problems[0]
                 raise typer.Exit(first.exit_code if isinstance(first, InputError) else 2)
             stderr.print(message("scan.partial", code, count=len(report.problems)), markup=False)
