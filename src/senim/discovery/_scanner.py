@@ -665,9 +665,7 @@ class _Columns:
                 memo = memos[entity] = {}
             found = memo.get(value)
             if found is None:
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()  # as _remember: recent values matter most
-                found = memo[value] = (mask_preview(value), digest(entity, value))
+                found = _remember(memo, value, (mask_preview(value), digest(entity, value)))
             previews.append(found[0])
             digests.append(found[1])
         return previews, digests

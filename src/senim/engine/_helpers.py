@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from importlib.abc import MetaPathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ __all__ = [
     "cpu_count",
     "discard_early",
     "estimate_bytes",
+    "hidden",
     "start_early",
     "start_pool",
     "take_early",
@@ -71,12 +73,28 @@ _WARM_UP = (
 """Synthetic kk/ru/en lines that exercise every built-in detector (published test vectors)."""
 
 
-class _NoNumpy:
-    """Meta-path finder: ``numpy`` cannot be found (see :func:`arrow_without_numpy`)."""
+class _Hidden(MetaPathFinder):
+    """Meta-path finder: ``package`` and its modules cannot be found."""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "numpy" or name.startswith("numpy."):
+        if name == self.package or name.startswith(self.package + "."):
             raise ModuleNotFoundError(name)
+        return None
+
+
+@contextmanager
+def hidden(package: str) -> Iterator[None]:
+    """Inside the block, importing ``package`` fails as if it were not installed (modules
+    already imported stay); afterwards it is importable again."""
+    finder = _Hidden(package)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def arrow_without_numpy() -> None:
@@ -91,12 +109,8 @@ def arrow_without_numpy() -> None:
     """
     if "pyarrow" in sys.modules or "numpy" in sys.modules:
         return
-    finder = _NoNumpy()
-    sys.meta_path.insert(0, finder)
-    try:
+    with hidden("numpy"):
         import pyarrow.compute  # noqa: F401  (polars needs it; it would import numpy too)
-    finally:
-        sys.meta_path.remove(finder)
 
 
 def _init() -> None:

@@ -21,15 +21,20 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from importlib.abc import MetaPathFinder
-from importlib.machinery import ModuleSpec
 from typing import Literal
 
 import pyarrow as pa
 
 from senim.discovery._scanner import Scanner
 from senim.engine._batch import RowCount, scan_unit
-from senim.engine._helpers import AUTO_POOL_BYTES, cpu_count, run, start_pool, take_early
+from senim.engine._helpers import (
+    AUTO_POOL_BYTES,
+    cpu_count,
+    hidden,
+    run,
+    start_pool,
+    take_early,
+)
 
 __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pandas_probe"]
 
@@ -44,13 +49,6 @@ Unit = tuple[pa.RecordBatch, str, int]
 Result = tuple[pa.RecordBatch, list[RowCount]]
 
 
-class _NoPandas(MetaPathFinder):
-    def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(name)
-        return None
-
-
 def skip_pandas_probe() -> None:
     """Answer pyarrow's "is pandas installed?" probe without importing pandas.
 
@@ -62,12 +60,8 @@ def skip_pandas_probe() -> None:
     """
     if "pandas" in sys.modules:
         return
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
+    with hidden("pandas"):
         pa.array([0])
-    finally:
-        sys.meta_path.remove(finder)
 
 
 def lean_process() -> None:
