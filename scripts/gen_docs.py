@@ -82,7 +82,13 @@ def detector_reference() -> str:
                 flag = " (case-insensitive)" if p.ignore_case else ""
                 parts.append(f"- `{p.name}` {p.score}{flag}: `{p.regex}`")
             parts.append("")
-        parts.append(f"Validated score: {d.validated_score}. Boundary: {d.boundary}.")
+        nearest = (
+            " A context word counts only for the candidate it stands nearer to (between two"
+            ' matches of this detector: "born 21.09.1952, hired 01.11.2018").'
+            if d.context_nearest
+            else ""
+        )
+        parts.append(f"Validated score: {d.validated_score}. Boundary: {d.boundary}.{nearest}")
         parts.append("")
         for lang in ("kk", "ru", "en"):
             words = ", ".join(d.context.get(lang, ()))

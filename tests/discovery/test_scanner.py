@@ -201,12 +201,16 @@ FRAGMENTS = [
     "4111 1111 1111 1111", "заказ", "IP", "10.0.0.1", "2001:db8::1", "version", "1.2.3.4",
     "паспорт", "N12345678", "родился", "12.03.1985", "KZ86125KZT5004100100", ".", ",", "\n",
     "клиент", "Алматы", "и", "the", "Dear", "John Smith", "госномер", "123 ABC 02",
+    "born", "01.11.2018", "1985-03-12", "стаж с", "5 марта 1990",
 ]  # fmt: skip
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join), max_size=6))
 @example(["900101300007 4111 1111 1111 1111 Иванов Сергей Петрович 4111 1111 1111 1111"])
+@example(
+    ["родился 12.03.1985 стаж с 01.11.2018 born 1985-03-12", "01.11.2018 , родился 5 марта 1990"]
+)
 def test_text_and_batch_paths_agree(texts: list[str]) -> None:
     """scan_text (per string) and scan_batch (vectorised) apply one rule and find the same."""
     scanner = Scanner(hasher=KeyedHasher(key=b"k"))
@@ -267,3 +271,18 @@ def test_distinct_values_skip_the_memo() -> None:
     found = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"e": emails})))
     assert [f.digest for f in found] == [scanner.hasher.digest("EMAIL", e) for e in emails]
     assert scanner._shown == {}
+
+
+def test_a_birth_word_counts_for_the_nearest_date_in_tables(scanner: Scanner) -> None:
+    rows = [
+        "Родился 21.09.1952, в штате с 01.11.2018",
+        "принят 01.11.2018, родился 21.09.1952",
+        "родился 01.01.1970, жена родилась 02.02.1972",
+    ]
+    found = findings_from_batch(scanner.scan_batch(pa.RecordBatch.from_pydict({"note": rows})))
+    dates = [
+        (f.record, rows[f.record][f.start : f.end])  # type: ignore[index]
+        for f in found
+        if f.entity == "DATE_OF_BIRTH"
+    ]
+    assert dates == [(0, "21.09.1952"), (1, "21.09.1952"), (2, "01.01.1970"), (2, "02.02.1972")]

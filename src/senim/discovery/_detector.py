@@ -76,6 +76,13 @@ class Detector:
     IPv4-shaped string, ``order`` before a card-shaped number); such candidates are dropped."""
     context_required: ClassVar[bool] = False
     """Report only when a context word stands near the candidate (or names the column)."""
+    context_nearest: ClassVar[bool] = False
+    """A context word speaks only for the nearest candidate: between a candidate and
+    another match of this detector's patterns, a word counts for the one it stands nearer
+    to (a tie: for the one that follows it). In "born 21.09.1952, hired 01.11.2018" the
+    birth word is the first date's only; "hired 01.11.2018, born 21.09.1952" gives the
+    second; "born 21.09.1952, spouse born 02.02.1954" gives both. The other matches are
+    the detector's bounded candidates in the same text that lie within the window."""
     boundary: ClassVar[Boundary] = "alnum"
     """What may not touch the match: letters/digits (``alnum``), digits, word chars, nothing."""
     column_hints: ClassVar[tuple[str, ...]] = ()

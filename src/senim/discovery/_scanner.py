@@ -190,7 +190,7 @@ class Scanner:
         self.hasher = hasher if hasher is not None else KeyedHasher()
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
-        self._near: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
+        self._near: dict[tuple[str, str, str, _Near | None], tuple[bool, str | None]] = {}
         self._columns: dict[str | None, _ColumnContext] = {}
         self._shown: dict[str, dict[str, tuple[str, str]]] = {}
         """Masked preview and digest of recent distinct values, per entity: a table repeats
@@ -336,13 +336,18 @@ class Scanner:
             if det.extracts_by_pattern():
                 memo = self._memo.setdefault(det.name, {})
                 several = len(det.patterns) > 1  # spans repeat only across patterns
+                bounded: dict[str, tuple[_Matches, list[int]]] = {}
                 for pattern in det.patterns:
                     found = extracted.get((pattern.rust(), gate))
-                    if found is None:
+                    if found is not None:
+                        if not found.starts:
+                            found.locate(texts)
+                        bounded[pattern.name] = (found, found.bounded(det, texts))
+                row_spans = _row_spans(bounded.values()) if det.context_nearest else None
+                for pattern in det.patterns:
+                    if pattern.name not in bounded:
                         continue
-                    if not found.starts:
-                        found.locate(texts)
-                    kept = found.bounded(det, texts)
+                    found, kept = bounded[pattern.name]
                     verdicts = {}
                     for value in dict.fromkeys(found.values[i] for i in kept):
                         verdict = memo.get(value, _UNSEEN)
@@ -364,7 +369,15 @@ class Scanner:
                         text = texts[row]
                         assert text is not None
                         hit = self._score(
-                            det, text, start, end, pattern.name, pattern.score, verdict, col_term
+                            det,
+                            text,
+                            start,
+                            end,
+                            pattern.name,
+                            pattern.score,
+                            verdict,
+                            col_term,
+                            row_spans.get(row) if row_spans is not None else None,
                         )
                         if hit is not None:
                             hits.setdefault(row, []).append(hit)
@@ -386,6 +399,7 @@ class Scanner:
                 # only rows holding a name need positions
                 named = {r for r, v in zip(units.rows, units.values, strict=True) if v in per_unit}
                 spans = _Matches(units.rows, units.values).locate(texts, named)
+                located: dict[int, list[tuple[int, int, Candidate]]] = {}
                 for i, value in enumerate(spans.values):
                     if value not in per_unit or spans.starts[i] < 0:
                         continue
@@ -394,11 +408,12 @@ class Scanner:
                     assert text is not None
                     for cand in per_unit[value]:
                         start, end = ustart + cand.start, ustart + cand.end
-                        if not det._bounded(text, start, end):
-                            continue
-                        hit = self._candidate_hit(det, text, start, end, cand, col_term)
-                        if hit is not None:
-                            hits.setdefault(row, []).append(hit)
+                        if det._bounded(text, start, end):
+                            located.setdefault(row, []).append((start, end, cand))
+                for row, found_here in located.items():
+                    text = texts[row]
+                    assert text is not None
+                    self._row_hits(det, text, found_here, col_term, hits.setdefault(row, []))
                 continue
             rx = det.prefilter()
             mask = frame["v"].str.contains(rx) if rx is not None else frame["v"].is_not_null()
@@ -407,13 +422,23 @@ class Scanner:
             for row in mask.fill_null(False).arg_true().to_list():
                 text = texts[row]
                 assert text is not None
-                for cand in det.candidates(text):
-                    if not det._bounded(text, cand.start, cand.end):
-                        continue
-                    hit = self._candidate_hit(det, text, cand.start, cand.end, cand, col_term)
-                    if hit is not None:
-                        hits.setdefault(row, []).append(hit)
-        return hits
+                self._row_hits(det, text, _bounded(det, text), col_term, hits.setdefault(row, []))
+        return {row: found for row, found in hits.items() if found}
+
+    def _row_hits(
+        self,
+        det: Detector,
+        text: str,
+        cands: list[tuple[int, int, Candidate]],
+        col_term: str | None,
+        out: list[_Hit],
+    ) -> None:
+        """The hits among one text's bounded candidates of ``det`` (start, end, candidate)."""
+        spans = [(start, end) for start, end, _ in cands] if det.context_nearest else None
+        for start, end, cand in cands:
+            hit = self._candidate_hit(det, text, start, end, cand, col_term, spans)
+            if hit is not None:
+                out.append(hit)
 
     def _zero_filled(
         self,
@@ -490,13 +515,22 @@ class Scanner:
         return verdict
 
     def _candidate_hit(
-        self, det: Detector, text: str, start: int, end: int, cand: Candidate, col_term: str | None
+        self,
+        det: Detector,
+        text: str,
+        start: int,
+        end: int,
+        cand: Candidate,
+        col_term: str | None,
+        spans: Sequence[tuple[int, int]] | None = None,
     ) -> _Hit | None:
         value = text[start:end]
         verdict = self._verdict(det, value)
         if verdict is False:
             return None
-        return self._score(det, text, start, end, cand.pattern, cand.score, verdict, col_term)
+        return self._score(
+            det, text, start, end, cand.pattern, cand.score, verdict, col_term, spans
+        )
 
     def _score(
         self,
@@ -508,15 +542,19 @@ class Scanner:
         base: float,
         verdict: bool | None,
         col_term: str | None,
+        spans: Sequence[tuple[int, int]] | None = None,
     ) -> _Hit | None:
-        """Validation, negative and positive context, threshold: the one scoring rule."""
+        """Validation, negative and positive context, threshold: the one scoring rule.
+
+        ``spans``: for a :attr:`~Detector.context_nearest` detector, its bounded candidates
+        in ``text`` (the candidate's own span among them)."""
         score = base
         adjustments: tuple[tuple[str, float, str], ...] = ()
         if verdict is True and det.validated_score > score:
             adjustments = _validated(det.validated_score, score)
             score = det.validated_score
         if det.has_context and (start or end != len(text)):
-            negative, near = self._nearby(det, text, start, end)
+            negative, near = self._nearby(det, text, start, end, spans)
         else:  # no context words, or nothing around the value (a table cell)
             negative, near = False, None
         if negative:
@@ -533,28 +571,42 @@ class Scanner:
             return None
         return _Hit(start, end, score, det, pattern, base, adjustments)
 
-    def _nearby(self, det: Detector, text: str, start: int, end: int) -> tuple[bool, str | None]:
+    def _nearby(
+        self,
+        det: Detector,
+        text: str,
+        start: int,
+        end: int,
+        spans: Sequence[tuple[int, int]] | None = None,
+    ) -> tuple[bool, str | None]:
         """Negative context near the span, and the first context word near it.
 
         Both depend only on the characters within reach of the window (one more on each
-        side decides whether an edge word was cut), so the answer is remembered per
-        detector and neighbourhood: table cells and templated letters repeat them.
+        side decides whether an edge word was cut), and for a
+        :attr:`~Detector.context_nearest` detector on where its nearest other candidates
+        lie, so the answer is remembered per detector and neighbourhood: table cells and
+        templated letters repeat them.
         """
+        near = _neighbours(spans, start, end) if spans and det.context_nearest else None
         key = (
             det.name,
             text[max(0, start - _CHARS_BEFORE - 1) : start],
             text[end : end + _CHARS_AFTER + 1],
+            near,
         )
         found = self._near.get(key)
         if found is None:
             before, after = _window(text, start, end)
-            before, after = fold(before), fold(after)
-            negative, context = _searches(det)
-            if negative is not None and (negative(before) or negative(after)):
-                found = (True, None)
+            if near is not None:  # other candidates of a context_nearest detector
+                found = _nearest_context(det, before, after, near)
             else:
-                m = (context(before) or context(after)) if context is not None else None
-                found = (False, m.group(0) if m else None)
+                before, after = fold(before), fold(after)
+                negative, context = _searches(det)
+                if negative is not None and (negative(before) or negative(after)):
+                    found = (True, None)
+                else:
+                    m = (context(before) or context(after)) if context is not None else None
+                    found = (False, m.group(0) if m else None)
             found = _remember(self._near, key, found)
         return found
 
@@ -564,13 +616,7 @@ class Scanner:
         for det in detectors:
             if ctx.negative(det):
                 continue
-            col_term = ctx.term(det)
-            for cand in det.candidates(text):
-                if not det._bounded(text, cand.start, cand.end):
-                    continue
-                hit = self._candidate_hit(det, text, cand.start, cand.end, cand, col_term)
-                if hit is not None:
-                    hits.append(hit)
+            self._row_hits(det, text, _bounded(det, text), ctx.term(det), hits)
         return _resolve_overlaps(hits)
 
     def _finding(
@@ -832,6 +878,76 @@ def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
         negative.search if negative is not None else None,
         context.search if context is not None else None,
     )
+
+
+_Near = tuple[tuple[int, int] | None, tuple[int, int] | None]
+"""A candidate's nearest other candidates of its detector, before and after it, as
+distances from it: (from its start back to their start and end) and (from its end on to
+their start and end)."""
+
+
+def _row_spans(
+    bounded: Iterable[tuple[_Matches, list[int]]],
+) -> dict[int, list[tuple[int, int]]]:
+    """The bounded matches of a detector's patterns, as spans per row."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for found, kept in bounded:
+        for i in kept:
+            out.setdefault(found.rows[i], []).append((found.starts[i], found.ends[i]))
+    return out
+
+
+def _bounded(det: Detector, text: str) -> list[tuple[int, int, Candidate]]:
+    """``det``'s candidates in ``text`` that respect its boundary rule."""
+    return [(c.start, c.end, c) for c in det.candidates(text) if det._bounded(text, c.start, c.end)]
+
+
+def _neighbours(spans: Sequence[tuple[int, int]], start: int, end: int) -> _Near | None:
+    """The nearest spans ending before ``start`` and starting after ``end`` (see
+    :data:`_Near`); spans overlapping the candidate are neither."""
+    before: tuple[int, int] | None = None
+    after: tuple[int, int] | None = None
+    for s, e in spans:
+        if e <= start and (before is None or e > start - before[1]):
+            before = (start - s, start - e)
+        elif s >= end and (after is None or s < end + after[0]):
+            after = (s - end, e - end)
+    return None if before is None and after is None else (before, after)
+
+
+def _nearest_context(
+    det: Detector, before: str, after: str, near: _Near | None
+) -> tuple[bool, str | None]:
+    """:meth:`Scanner._nearby` for a :attr:`~Detector.context_nearest` detector: words
+    between the candidate and another of its candidates inside the window count only when
+    they stand nearer to this one (a tie goes to the candidate that follows the word)."""
+    lo: int | None = None
+    hi: int | None = None
+    if near is not None:
+        prev, following = near
+        if prev is not None and prev[0] <= len(before):  # wholly inside the window
+            lo = len(before) - prev[1]
+        if following is not None and following[1] <= len(after):
+            hi = following[0]
+    gap_before = fold(before[lo:] if lo is not None else before)
+    gap_after = fold(after[:hi] if hi is not None else after)
+    size_before, size_after = len(gap_before), len(gap_after)
+
+    def first(rx: re.Pattern[str] | None) -> str | None:
+        if rx is None:
+            return None
+        for m in rx.finditer(gap_before):
+            if lo is None or m.start() >= size_before - m.end():
+                return m.group(0)
+        for m in rx.finditer(gap_after):
+            if hi is None or m.start() < size_after - m.end():
+                return m.group(0)
+            break  # the words after it stand nearer still to the other candidate
+        return None
+
+    if first(det.negative_matcher.pattern) is not None:
+        return True, None
+    return False, first(det.context_matcher.pattern)
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:

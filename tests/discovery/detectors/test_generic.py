@@ -75,6 +75,13 @@ def test_ip_address(text: str, expected: list[str], found) -> None:  # type: ign
         ("договор от 12.03.2020", []),  # no birth context
         ("дата рождения 31.02.1985", []),  # no such date
         ("born 12.03.2150", []),  # in the future
+        # a birth word speaks for the nearest date only
+        ("Родился 21.09.1952, в штате с 01.11.2018", ["21.09.1952"]),
+        ("Born 1985-03-12; contract signed 2019-06-01", ["1985-03-12"]),
+        ("Туған күні 1985 жылғы 12 наурыз, келісім 03.04.2015", ["1985 жылғы 12 наурыз"]),
+        ("принят 01.11.2018, родился 21.09.1952", ["21.09.1952"]),
+        ("родился 01.01.1970, жена родилась 02.02.1972", ["01.01.1970", "02.02.1972"]),
+        ("2015-04-03 келісім, 1985 жылы 12 наурызда туған", ["1985 жылы 12 наурызда"]),
     ],
 )
 def test_date_of_birth(text: str, expected: list[str], found) -> None:  # type: ignore[no-untyped-def]

@@ -78,6 +78,7 @@ class DateOfBirthDetector(Detector):
     )
     boundary = "alnum"
     context_required = True
+    context_nearest = True  # "born 21.09.1952, hired 01.11.2018": one birth date
     validated_score = 0.5
     context = {
         "kk": ("туған*", "туылған*", "туған күні", "туған жылы"),
