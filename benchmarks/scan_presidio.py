@@ -9,7 +9,9 @@ model loading included. Presidio runs in its fastest mode, pattern recognizers o
 (``NoOpNlpEngine``), timed over its ``analyze`` loop alone (engine start-up excluded, in
 Presidio's favour) on the first ``--presidio-docs`` documents; both rates are documents per
 second of wall time, each the best of ``--repeat`` runs (shared machines are noisy; both
-sides get the same treatment). Results go to the "scan-speed" section of docs/benchmarks.md.
+sides get the same treatment, and the runs alternate between the engines so a drift in the
+machine's speed slows both alike). Results go to the "scan-speed" section of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,17 +73,11 @@ def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
     return elapsed, findings
 
 
-def time_presidio(docs: list[str], repeat: int) -> tuple[float, int] | None:
-    engine = pattern_analyzer()
-    if engine is None:
-        return None
-    engine.analyze(text=docs[0], language="en")  # warm-up
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        found = sum(len(engine.analyze(text=d, language="en")) for d in docs)
-        runs.append((time.perf_counter() - start, found))
-    return min(runs)
+def time_presidio(engine: Any, docs: list[str]) -> tuple[float, int]:
+    """One run of Presidio's ``analyze`` loop over ``docs``: seconds and findings."""
+    start = time.perf_counter()
+    found = sum(len(engine.analyze(text=d, language="en")) for d in docs)
+    return time.perf_counter() - start, found
 
 
 def _note(budget: dict[str, float]) -> str:
@@ -135,12 +132,16 @@ def main() -> None:
         "detectors incl. PERSON, writing). Presidio: `AnalyzerEngine` with `NoOpNlpEngine` "
         "(pattern recognizers only, no PERSON), its `analyze` loop only (engine start-up "
         f"excluded), on the first {args.presidio_docs:,} documents of each set. Every time "
-        f"is the best of {args.repeat} runs.",
+        f"is the best of {args.repeat} runs; the runs alternate between the engines (one "
+        "Presidio loop, one senim run on both cores, one on one core, then again), so a drift "
+        "in the machine's speed during the script slows both sides alike.",
         "",
         "| documents | engine | count | seconds | documents/s | findings | senim / Presidio |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     budget: dict[str, float] = {}
+    spread: dict[str, tuple[float, float]] = {}
+    engine = pattern_analyzer()
     one = WORK / "one-document.jsonl"
     one.write_text(json.dumps({"text": make_docs(1)[0]}, ensure_ascii=False) + "\n", "utf-8")
     budget["start-up"] = min(time_senim(one, WORK / "out-one.jsonl", [])[0] for _ in range(3))
@@ -151,13 +152,33 @@ def main() -> None:
         with path.open("w", encoding="utf-8") as fh:
             for d in docs:
                 fh.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
-        presidio = time_presidio(docs[: args.presidio_docs], args.repeat)
-        p_n = min(args.presidio_docs, n)
+        p_docs = docs[: args.presidio_docs]
+        p_n = len(p_docs)
+        if engine is not None:
+            engine.analyze(text=p_docs[0], language="en")  # warm-up
+        # rounds alternate the engines, so a machine whose speed drifts during the run
+        # (shared hosts do) slows both sides alike; each side's best round is reported
+        runs: dict[str, list[tuple[float, int]]] = {}
+        hows = (("default: both cores", []), ("`--workers 1`", ["--workers", "1"]))
+        for _ in range(args.repeat):
+            if engine is not None:
+                runs.setdefault("presidio", []).append(time_presidio(engine, p_docs))
+            for how, extra in hows:
+                out = WORK / f"out-{label}.jsonl"
+                runs.setdefault(how, []).append(time_senim(path, out, extra))
+        presidio = min(runs["presidio"]) if engine is not None else None
         p_rate = p_n / presidio[0] if presidio is not None else None
-        for how, extra in (("default: both cores", []), ("`--workers 1`", ["--workers", "1"])):
-            elapsed, findings = min(
-                time_senim(path, WORK / f"out-{label}.jsonl", extra) for _ in range(args.repeat)
+        if engine is not None:
+            per_round = [
+                (n / senim[0]) / (p_n / pres[0])
+                for senim, pres in zip(runs[hows[0][0]], runs["presidio"], strict=True)
+            ]
+            spread[label] = (min(per_round), max(per_round))
+            print(
+                f"{label}, both cores, ratio per round: {min(per_round):.1f}-{max(per_round):.1f}x"
             )
+        for how, extra in hows:
+            elapsed, findings = min(runs[how])
             rate = n / elapsed
             if label == "sentences":
                 budget["one core" if extra else "both cores"] = elapsed / n
@@ -175,6 +196,14 @@ def main() -> None:
                 f"| {label} | Presidio analyzer (one core) | {p_n:,} | {presidio[0]:.2f} "
                 f"| {p_rate:,.0f} | {presidio[1]:,} | |"
             )
+    if spread:
+        lines += [
+            "",
+            "Ratio of the two engines within each round (both cores against Presidio), lowest "
+            "to highest: "
+            + "; ".join(f"{label} {lo:.1f}-{hi:.1f}x" for label, (lo, hi) in spread.items())
+            + ".",
+        ]
     lines += ["", _note(budget)]
     text = "\n".join(lines)
     write_section("scan-speed", text)
