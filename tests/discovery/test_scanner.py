@@ -286,3 +286,25 @@ def test_a_birth_word_counts_for_the_nearest_date_in_tables(scanner: Scanner) ->
         if f.entity == "DATE_OF_BIRTH"
     ]
     assert dates == [(0, "21.09.1952"), (1, "21.09.1952"), (2, "01.01.1970"), (2, "02.02.1972")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(1, 12), st.sampled_from([0.5, 0.85, 0.9, 1.0])),
+        max_size=30,
+    )
+)
+def test_overlaps_resolve_as_the_best_first_rule_says(spans: list[tuple[int, int, float]]) -> None:
+    """The bisection keeps exactly what checking every kept hit would keep."""
+    from senim.discovery._scanner import _Hit, _resolve_overlaps
+
+    det = Scanner().detectors[0]
+    hits = [_Hit(start, start + size, score, det, "p", score, ()) for start, size, score in spans]
+    ranked = sorted(hits, key=lambda h: (-h.score, -(h.end - h.start), h.start))
+    expected: list[_Hit] = []
+    for hit in ranked:
+        if all(hit.end <= k.start or k.end <= hit.start for k in expected):
+            expected.append(hit)
+    expected.sort(key=lambda h: (h.start, h.end))
+    assert [id(h) for h in _resolve_overlaps(hits)] == [id(h) for h in expected]

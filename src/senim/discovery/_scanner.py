@@ -16,6 +16,7 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -951,15 +952,44 @@ def _nearest_context(
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
-    """Keep the best of overlapping hits (higher score, then longer span, then earlier)."""
+    """Keep the best of overlapping hits (higher score, then longer span, then earlier).
+
+    Hits are taken best first and kept when they overlap none kept so far. A hit's fate
+    depends only on the hits it overlaps, so the rule runs on each cluster of hits linked
+    by overlaps on its own (a large cell with tens of thousands of findings stays linear).
+    """
     if len(hits) < 2:
         return hits
+    ordered = sorted(hits, key=lambda h: (h.start, h.end))
+    kept: list[_Hit] = []
+    cluster = [ordered[0]]
+    reach = ordered[0].end
+    for hit in ordered[1:]:
+        if hit.start < reach:
+            cluster.append(hit)
+            reach = max(reach, hit.end)
+            continue
+        kept += _best_first(cluster) if len(cluster) > 1 else cluster
+        cluster = [hit]
+        reach = hit.end
+    kept += _best_first(cluster) if len(cluster) > 1 else cluster
+    return kept
+
+
+def _best_first(hits: list[_Hit]) -> list[_Hit]:
+    """:func:`_resolve_overlaps` on one cluster: the kept spans never overlap, so sorted by
+    start they are sorted by end too, and only the kept span starting last before a hit's
+    end can overlap it (one bisection per hit)."""
     ranked = sorted(hits, key=lambda h: (-h.score, -(h.end - h.start), h.start))
+    starts: list[int] = []
     kept: list[_Hit] = []
     for hit in ranked:
-        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: (h.start, h.end))
+        i = bisect_left(starts, hit.end)
+        if i and kept[i - 1].end > hit.start:
+            continue
+        starts.insert(i, hit.start)
+        kept.insert(i, hit)
+    return kept
 
 
 def _column_or(batch: pa.RecordBatch, name: str) -> list[Any] | None:
