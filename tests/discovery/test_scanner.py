@@ -308,3 +308,40 @@ def test_overlaps_resolve_as_the_best_first_rule_says(spans: list[tuple[int, int
             expected.append(hit)
     expected.sort(key=lambda h: (h.start, h.end))
     assert [id(h) for h in _resolve_overlaps(hits)] == [id(h) for h in expected]
+
+
+@pytest.mark.parametrize("stacked", [1 << 16, 8])
+def test_columns_scanned_together_find_what_each_column_alone_finds(
+    stacked: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns whose names say the same are stacked into one scan (wide exports); what
+    they find, and where, is what scanning each column on its own finds."""
+    from senim.discovery import _scanner as scanner_module
+
+    monkeypatch.setattr(scanner_module, "_STACKED_VALUES", stacked)
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "a": ["900101300007", None, "x", "ИИН 061211600012"],
+            "b": ["+7 701 123 45 67", "a.b@mail.kz", None, "10.0.0.1"],
+            "c": [None, None, None, None],
+            "version": ["1.2.3.4", "10.0.0.1", "2.0", "v"],
+            "client_phone": ["87011234567", "", "x", "8 (705) 234 56 78"],
+            "note": ["Иванов Сергей Петрович родился 12.03.1985, стаж с 01.11.2018"] * 4,
+            "iin_number": pa.array([10203500001, 900101300007, 5, None], pa.int64()),
+            "d": ["Алматы, ул. Абая, д. 10, кв. 5", "N12345678", "паспорт N12345678", "-"],
+        }
+    )
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+
+    def rows(found: pa.RecordBatch) -> list[tuple[object, ...]]:
+        return [
+            (f.record, f.column, f.start, f.end, f.entity, f.score, f.digest, f.explanation)
+            for f in findings_from_batch(found)
+        ]
+
+    together = rows(scanner.scan_batch(batch))
+    alone = [
+        r for name in batch.schema.names for r in rows(scanner.scan_batch(batch, columns=[name]))
+    ]
+    assert together == alone
+    assert {r[1] for r in together} >= {"a", "b", "client_phone", "note", "iin_number", "d"}

@@ -16,11 +16,11 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -58,6 +58,8 @@ _MEMOS = ("_memo", "_near", "_columns", "_shown")
 """The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
+_STACKED_VALUES = 1 << 16
+"""At most this many values of columns scanned together (see :meth:`Scanner._scan_columns`)."""
 _UNSEEN: Any = object()
 _V = TypeVar("_V")
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
@@ -148,6 +150,15 @@ class _ColumnContext:
             found = detector.context_matcher.find(column_words(self.name))
             self.cache[detector.name] = found or self.hint(detector)
         return self.cache[detector.name]
+
+
+class _Planned(NamedTuple):
+    """A column of a batch to scan: its name, values as text, what its name says."""
+
+    name: str
+    values: pl.Series
+    ctx: _ColumnContext
+    integers: bool
 
 
 def _match_hint(column: str, hints: Sequence[str]) -> str | None:
@@ -258,6 +269,7 @@ class Scanner:
         offsets = _column_or(batch, OFFSET_COL)
         is_text = offsets is not None
         out = _Columns(self)
+        plan: list[_Planned] = []
         for name in columns if columns is not None else names:
             if name in RESERVED:
                 continue
@@ -266,9 +278,9 @@ class Scanner:
             if values is None:
                 continue
             ctx = self._column(None if is_text else name)
-            texts: list[str | None] = values.to_list()
-            integers = pa.types.is_integer(array.type)
-            for row, hits in sorted(self._scan_column(values, texts, ctx, integers).items()):
+            plan.append(_Planned(name, values, ctx, pa.types.is_integer(array.type)))
+        for (name, *_), (texts, found) in zip(plan, self._scan_columns(plan), strict=True):
+            for row, hits in sorted(found.items()):
                 text = texts[row]
                 assert text is not None
                 src = sources[row] if sources is not None else source
@@ -290,6 +302,54 @@ class Scanner:
         return findings_from_batch(self.scan_batch(batch, **kwargs))
 
     # ---- internals ----------------------------------------------------------------------
+    def _scan_columns(
+        self, plan: list[_Planned]
+    ) -> list[tuple[list[str | None], dict[int, list[_Hit]]]]:
+        """Each planned column's values and hits per row, columns that the same rule applies
+        to scanned together.
+
+        Columns whose names say the same to every detector (the same context word, or
+        none, the same exclusions), of the same kind (integers or not; cells or free text)
+        are stacked into one column of at most :data:`_STACKED_VALUES` values, so that a
+        wide export costs a few polars passes per batch rather than a few per column; hits
+        are then split back by column.
+        """
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, item in enumerate(plan):
+            mean = item.values.str.len_chars().mean()
+            cells = mean <= _CELL_CHARS if isinstance(mean, float) else None
+            key = (self._says(item.ctx), item.integers, cells)
+            groups.setdefault(key, []).append(i)
+        results: list[tuple[list[str | None], dict[int, list[_Hit]]]] = [([], {})] * len(plan)
+        for members in groups.values():
+            rows = max(1, max(plan[i].values.len() for i in members))
+            per_stack = max(1, _STACKED_VALUES // rows)
+            for lo in range(0, len(members), per_stack):
+                stack = members[lo : lo + per_stack]
+                first = plan[stack[0]]
+                if len(stack) == 1:
+                    texts: list[str | None] = first.values.to_list()
+                    found = self._scan_column(first.values, texts, first.ctx, first.integers)
+                    results[stack[0]] = (texts, found)
+                    continue
+                values = pl.concat([plan[i].values.alias("v") for i in stack])
+                texts = values.to_list()
+                found = self._scan_column(values, texts, first.ctx, first.integers)
+                starts = [0]
+                for i in stack:
+                    starts.append(starts[-1] + plan[i].values.len())
+                split: list[dict[int, list[_Hit]]] = [{} for _ in stack]
+                for row, hits in found.items():
+                    k = bisect_right(starts, row) - 1
+                    split[k][row - starts[k]] = hits
+                for k, i in enumerate(stack):
+                    results[i] = (texts[starts[k] : starts[k + 1]], split[k])
+        return results
+
+    def _says(self, ctx: _ColumnContext) -> tuple[tuple[str | None, bool], ...]:
+        """What a column's name says to each detector (context word, exclusion)."""
+        return tuple((ctx.term(det), ctx.negative(det)) for det in self.detectors)
+
     def _scan_column(
         self,
         values: pl.Series,
