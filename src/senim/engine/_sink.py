@@ -81,10 +81,19 @@ class FindingsSink:
         if not findings.num_rows:
             return
         self.total += findings.num_rows
+        for item in findings.column("entity").value_counts().to_pylist():
+            self.counts[item["values"]] += item["counts"]
+        if findings.column("column").null_count < findings.num_rows:  # not only text
+            self._summarise(findings)
+        if self.on_batch is not None:
+            self.on_batch(findings)
+        if self.keep:
+            self._hold(findings)
+
+    def _summarise(self, findings: pa.RecordBatch) -> None:
+        """Add a batch's table findings to the per-column summaries."""
         frame = pl.from_arrow(findings.select(["source", "column", "entity", "record", "score"]))
         assert isinstance(frame, pl.DataFrame)
-        for entity, n in frame.group_by("entity").len().iter_rows():
-            self.counts[entity] += n
         grouped = (
             frame.filter(pl.col("column").is_not_null())
             .group_by("source", "column", "entity")
@@ -101,10 +110,6 @@ class FindingsSink:
             agg.n += n
             agg.total += total
             agg.best = max(agg.best, best)
-        if self.on_batch is not None:
-            self.on_batch(findings)
-        if self.keep:
-            self._hold(findings)
 
     def _hold(self, batch: pa.RecordBatch) -> None:
         if self._writer is not None:
