@@ -317,24 +317,21 @@ class Scanner:
         groups: dict[tuple[Any, ...], list[int]] = {}
         for i, item in enumerate(plan):
             mean = item.values.str.len_chars().mean()
-            cells = mean <= _CELL_CHARS if isinstance(mean, float) else None
-            key = (self._says(item.ctx), item.integers, cells)
-            groups.setdefault(key, []).append(i)
+            cells = isinstance(mean, float) and mean <= _CELL_CHARS
+            groups.setdefault((self._says(item.ctx), item.integers, cells), []).append(i)
         results: list[tuple[list[str | None], dict[int, list[_Hit]]]] = [([], {})] * len(plan)
-        for members in groups.values():
+        for (_, integers, cells), members in groups.items():
             rows = max(1, max(plan[i].values.len() for i in members))
             per_stack = max(1, _STACKED_VALUES // rows)
             for lo in range(0, len(members), per_stack):
                 stack = members[lo : lo + per_stack]
-                first = plan[stack[0]]
-                if len(stack) == 1:
-                    texts: list[str | None] = first.values.to_list()
-                    found = self._scan_column(first.values, texts, first.ctx, first.integers)
-                    results[stack[0]] = (texts, found)
-                    continue
-                values = pl.concat([plan[i].values.alias("v") for i in stack])
-                texts = values.to_list()
-                found = self._scan_column(values, texts, first.ctx, first.integers)
+                values = (
+                    plan[stack[0]].values
+                    if len(stack) == 1
+                    else pl.concat([plan[i].values.alias("v") for i in stack])
+                )
+                texts: list[str | None] = values.to_list()
+                found = self._scan_column(values, texts, plan[stack[0]].ctx, integers, cells)
                 starts = [0]
                 for i in stack:
                     starts.append(starts[-1] + plan[i].values.len())
@@ -356,6 +353,7 @@ class Scanner:
         texts: list[str | None],
         ctx: _ColumnContext,
         integers: bool = False,
+        cells: bool = False,
     ) -> dict[int, list[_Hit]]:
         """Candidates of every detector over a whole column, validated per distinct value.
 
@@ -368,13 +366,14 @@ class Scanner:
         Detectors with their own candidate logic (PERSON) declare
         ``unit_regex``: the units (runs of capitalised words) are extracted the same way,
         each distinct unit is analysed once, and only rows holding a name are located.
+        In a column of table ``cells`` (short values) the regexes present anywhere are found
+        first, and only those are extracted (:meth:`_present`).
         """
         hits: dict[int, list[_Hit]] = {}
         if values.len() == 0 or values.null_count() == values.len():
             return hits
         frame = pl.DataFrame({"v": values}).with_row_index("row")
-        mean = values.str.len_chars().mean()
-        present = self._present(frame) if isinstance(mean, float) and mean <= _CELL_CHARS else None
+        present = self._present(frame) if cells else None
         # context-required detectors look only at rows holding one of their context words
         gates = {
             det.name: None if ctx.term(det) is not None else det.context_gate
@@ -483,7 +482,8 @@ class Scanner:
             for row in mask.fill_null(False).arg_true().to_list():
                 text = texts[row]
                 assert text is not None
-                self._row_hits(det, text, _bounded(det, text), col_term, hits.setdefault(row, []))
+                bounded_cands = _bounded_candidates(det, text)
+                self._row_hits(det, text, bounded_cands, col_term, hits.setdefault(row, []))
         return {row: found for row, found in hits.items() if found}
 
     def _row_hits(
@@ -677,7 +677,7 @@ class Scanner:
         for det in detectors:
             if ctx.negative(det):
                 continue
-            self._row_hits(det, text, _bounded(det, text), ctx.term(det), hits)
+            self._row_hits(det, text, _bounded_candidates(det, text), ctx.term(det), hits)
         return _resolve_overlaps(hits)
 
     def _finding(
@@ -958,7 +958,7 @@ def _row_spans(
     return out
 
 
-def _bounded(det: Detector, text: str) -> list[tuple[int, int, Candidate]]:
+def _bounded_candidates(det: Detector, text: str) -> list[tuple[int, int, Candidate]]:
     """``det``'s candidates in ``text`` that respect its boundary rule."""
     return [(c.start, c.end, c) for c in det.candidates(text) if det._bounded(text, c.start, c.end)]
 
