@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +33,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # no import cycle at run time
-    from senim.engine import Workers
+    from senim.engine import FindingsSink, Workers
+    from senim.engine._stream import Part, UnitStream
     from senim.sources._state import ScanState
 
 
@@ -199,10 +202,16 @@ def scan_sources(
     keep_findings: bool = True,
     on_findings: Callable[[pa.RecordBatch], None] | None = None,
 ) -> ScanReport:
-    """Scan already-opened sources into one report (the loop every surface uses)."""
+    """Scan already-opened sources into one report (the loop every surface uses).
+
+    All sources go through one run of the engine, so helpers stay busy across files, and
+    the short text batches of consecutive files are scanned together
+    (:class:`~senim.engine.UnitStream`); findings, problems and the incremental state still
+    come back per source, in input order.
+    """
     from concurrent.futures.process import BrokenProcessPool
 
-    from senim.engine import FindingsSink, LocalEngine, StreamedScanReport
+    from senim.engine import FindingsSink, LocalEngine, StreamedScanReport, UnitStream
 
     scanner = scanner or _default_scanner()
     report = report if report is not None else _new_report()
@@ -211,93 +220,220 @@ def scan_sources(
     if report.findings.num_rows:
         for batch in report.findings.to_batches():
             sink.add(batch, [])
-    reused = 0
+    loop = _Loop(report, sink, state, on_progress)
+    stream: UnitStream[_Scanning] = UnitStream()
+    units = loop.units(sources, stream)
     with LocalEngine(scanner=scanner, workers=workers, total_bytes=total_bytes) as engine:
-        for source in sources:
-            result = SourceResult(
-                name=source.name, kind=source.kind, format=source.format, size=source.size
-            )
-            report.sources.append(result)
-            fingerprint = fingerprint_of(source) if state is not None else None
-            cached = state.lookup(source.name, fingerprint) if state is not None else None
-            if cached is not None:
-                for batch in cached.findings.to_batches():
-                    sink.add(batch, [])
-                    result.findings += batch.num_rows
-                sink.add(pa.RecordBatch.from_pylist([]), cached.row_counts)
-                result.records = cached.records
-                if on_progress is not None:
-                    on_progress(source.size)
-                reused += 1
-                continue
-            remember = state is not None and fingerprint is not None
-            kept: list[pa.RecordBatch] = []
-            counts_seen: list[tuple[str, str, int]] = []
-            records = 0
-
-            def units(src: Source = source) -> Iterator[tuple[pa.RecordBatch, str, int]]:
-                nonlocal records
-                for batch in src.batches(on_progress):
-                    yield batch, src.name, records
-                    records += batch.num_rows
-
+        while True:
             try:
-                for found, counts in engine.run(units()):
-                    try:
-                        sink.add(found, counts)
-                    except Exception as exc:  # the output failed, not this source
-                        raise _OutputFailed(exc) from exc
-                    result.findings += found.num_rows
-                    if remember:
-                        kept.append(found)
-                        counts_seen.extend(counts)
-                        if sum(b.num_rows for b in kept) > MAX_CACHED_FINDINGS:
-                            remember, kept, counts_seen = False, [], []
+                for found, counts in engine.run(units):
+                    loop.settle(stream.events)
+                    _, parts = stream.events.popleft()
+                    loop.deliver(found, counts, parts)
+                break
             except _OutputFailed as exc:
                 raise exc.error from None
-            except SenimError as exc:
-                result.status = "partial" if records else "failed"
-                result.problem = exc
-                report.problems.append(exc)
-            except BrokenProcessPool as exc:
-                problem = InputError("source.worker_failed", source=source.name, reason=str(exc))
-                result.status = "partial" if records else "failed"
-                result.problem = problem
-                report.problems.append(problem)
-            except Exception as exc:  # a reader library failed in a way it does not document
-                if _debug():
+            except Exception as exc:  # a helper died, or a scan failed
+                if _debug() and not isinstance(exc, SenimError | BrokenProcessPool):
                     raise
-                log.debug("reading %s failed", source.name, exc_info=True)
-                problem = InputError(
-                    "source.parse_failed", source=source.name, reason=first_line(exc)
-                )
-                result.status = "partial" if records else "failed"
-                result.problem = problem
-                report.problems.append(problem)
-            result.records = records
-            extra = problems_of(source)
-            if extra:
-                report.problems.extend(extra)
-                if result.status == "ok":
-                    result.status = "partial"
-                    result.problem = extra[0]
-            if remember and result.status == "ok" and state is not None:
-                state.remember(
-                    source=source.name,
-                    fingerprint=fingerprint,
-                    kind=source.kind,
-                    format=source.format,
-                    records=records,
-                    findings=kept,
-                    row_counts=_merge(counts_seen),
-                )
+                log.debug("scanning failed", exc_info=True)
+                loop.lost(stream.events, exc)
+        loop.settle(stream.events)
     report.findings = sink.table()
     report.columns = sink.columns(scanner)
     if isinstance(report, StreamedScanReport):
         report.counts = dict(sink.counts)
-        report.reused += reused
+        report.reused += loop.reused
     report.duration_s += time.perf_counter() - started
     return report
+
+
+def _scan_failed(source: Source, exc: Exception) -> SenimError:
+    """The problem a source gets when its batches were lost to ``exc``."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, SenimError):
+        return exc
+    if isinstance(exc, BrokenProcessPool):
+        return InputError("source.worker_failed", source=source.name, reason=str(exc))
+    return _parse_failed(source, exc)
+
+
+def _parse_failed(source: Source, exc: BaseException) -> InputError:
+    return InputError("source.parse_failed", source=source.name, reason=first_line(exc))
+
+
+@dataclass(slots=True, eq=False)
+class _Scanning:
+    """A source in the scan loop: its row of the report and what the incremental state
+    would keep of it."""
+
+    source: Source
+    result: SourceResult
+    fingerprint: str | None
+    remember: bool
+    kept: list[pa.RecordBatch] = field(default_factory=list)
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    scanned: bool = False
+    """Findings of some of its batches have come back."""
+    stopped: bool = False
+    """Its scan failed: the rest of it is neither read nor reported."""
+
+
+class _Loop:
+    """The per-source bookkeeping of :func:`scan_sources`: reading sources into units, and
+    handing each unit's findings, each source's end and each reused source back in order."""
+
+    def __init__(
+        self,
+        report: ScanReport,
+        sink: FindingsSink,
+        state: ScanState | None,
+        on_progress: Callable[[int], None] | None,
+    ) -> None:
+        self.report = report
+        self.sink = sink
+        self.state = state
+        self.on_progress = on_progress
+        self.reused = 0
+
+    def units(
+        self, sources: Iterable[Source], stream: UnitStream[_Scanning]
+    ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
+        """Every source's batches as engine units; a reader's failure ends its source only."""
+        state = self.state
+        for source in sources:
+            result = SourceResult(
+                name=source.name, kind=source.kind, format=source.format, size=source.size
+            )
+            self.report.sources.append(result)
+            fingerprint = fingerprint_of(source) if state is not None else None
+            cached = state.lookup(source.name, fingerprint) if state is not None else None
+            item = _Scanning(
+                source, result, fingerprint, state is not None and fingerprint is not None
+            )
+            if cached is not None:
+                yield from stream.mark(("reused", item, cached), flush=True)
+                continue
+            error: SenimError | None = None
+            try:
+                for batch in source.batches(self.on_progress):
+                    if item.stopped:
+                        break
+                    offset = result.records
+                    result.records += batch.num_rows
+                    yield from stream.batch(batch, item, source.name, offset)
+            except SenimError as exc:
+                error = exc
+            except Exception as exc:  # a reader library failed in a way it does not document
+                if _debug():
+                    raise
+                log.debug("reading %s failed", source.name, exc_info=True)
+                error = _parse_failed(source, exc)
+            yield from stream.mark(("end", item, error))
+        yield from stream.flush()
+
+    def settle(self, events: deque[Any]) -> None:
+        """Handle the markers ahead of the next unit (or all that are left)."""
+        while events and events[0][0] == "mark":
+            kind, item, extra = events.popleft()[1]
+            if kind == "reused":
+                self._reuse(item, extra)
+            else:
+                self._end(item, extra)
+
+    def deliver(
+        self,
+        found: pa.RecordBatch,
+        counts: list[tuple[str, str, int]],
+        parts: list[Part[_Scanning]],
+    ) -> None:
+        """A unit's findings to the sink and to the sources its rows came from."""
+        from senim.engine import split_findings
+
+        slices = split_findings(found, parts)
+        live = [f for f, p in zip(slices, parts, strict=True) if not p.tag.stopped]
+        if not live:
+            return  # its source failed while it was in flight
+        if len(live) < len(parts):
+            found = pa.concat_batches(live)
+        try:
+            self.sink.add(found, counts)
+        except Exception as exc:  # the output failed, not this source
+            raise _OutputFailed(exc) from exc
+        for f, part in zip(slices, parts, strict=True):
+            item: _Scanning = part.tag
+            if item.stopped:
+                continue
+            item.result.findings += f.num_rows
+            item.scanned = True
+            if item.remember:
+                item.kept.append(f)
+                if len(parts) == 1:
+                    item.counts.extend(counts)
+                if sum(b.num_rows for b in item.kept) > MAX_CACHED_FINDINGS:
+                    item.remember, item.kept, item.counts = False, [], []
+
+    def lost(self, events: deque[Any], exc: Exception) -> None:
+        """The units in flight when a scan failed: their sources fail (or end partly), and
+        what is left of them is not read. Raises when no unit was in flight."""
+        marks = []
+        units = 0
+        while events:
+            kind, payload = events.popleft()
+            if kind == "mark":
+                marks.append((kind, payload))
+                continue
+            units += 1
+            for part in payload:
+                item: _Scanning = part.tag
+                if not item.stopped:
+                    problem = _scan_failed(item.source, exc)
+                    self._fail(item, problem, partly=item.scanned)
+                    item.stopped = True
+        events.extend(marks)
+        if not units:
+            raise exc
+
+    def _fail(self, item: _Scanning, problem: SenimError, *, partly: bool) -> None:
+        result = item.result
+        if result.problem is None:
+            result.status = "partial" if partly else "failed"
+            result.problem = problem
+            self.report.problems.append(problem)
+        item.remember = False
+
+    def _end(self, item: _Scanning, error: SenimError | None) -> None:
+        result = item.result
+        if error is not None:
+            self._fail(item, error, partly=bool(result.records))
+        extra = problems_of(item.source)
+        if extra:
+            self.report.problems.extend(extra)
+            if result.status == "ok":
+                result.status = "partial"
+                result.problem = extra[0]
+        if item.remember and result.status == "ok" and self.state is not None:
+            self.state.remember(
+                source=result.name,
+                fingerprint=item.fingerprint,
+                kind=item.source.kind,
+                format=item.source.format,
+                records=result.records,
+                findings=item.kept,
+                row_counts=_merge(item.counts),
+            )
+
+    def _reuse(self, item: _Scanning, cached: Any) -> None:
+        result = item.result
+        for batch in cached.findings.to_batches():
+            self.sink.add(batch, [])
+            result.findings += batch.num_rows
+        self.sink.add(pa.RecordBatch.from_pylist([]), cached.row_counts)
+        result.records = cached.records
+        if self.on_progress is not None:
+            self.on_progress(item.source.size)
+        self.reused += 1
 
 
 def _debug() -> bool:

@@ -16,9 +16,11 @@ _LAZY: dict[str, str] = {
     "LocalEngine": "senim.engine._local",
     "RowCount": "senim.engine._batch",
     "StreamedScanReport": "senim.engine._sink",
+    "UnitStream": "senim.engine._stream",
     "Workers": "senim.engine._local",
     "lean_process": "senim.engine._local",
     "scan_unit": "senim.engine._batch",
+    "split_findings": "senim.engine._stream",
 }
 
 __all__ = [
@@ -26,9 +28,11 @@ __all__ = [
     "LocalEngine",
     "RowCount",
     "StreamedScanReport",
+    "UnitStream",
     "Workers",
     "lean_process",
     "scan_unit",
+    "split_findings",
 ]
 
 __getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, globals())
@@ -37,3 +41,4 @@ if TYPE_CHECKING:
     from senim.engine._batch import RowCount, scan_unit
     from senim.engine._local import LocalEngine, Workers, lean_process
     from senim.engine._sink import FindingsSink, StreamedScanReport
+    from senim.engine._stream import UnitStream, split_findings

@@ -6,9 +6,10 @@ helper supplied with up to two batches not yet finished and scans the next one i
 one core is not spent only on reading and writing while two more processes each hold a
 full scanner. Findings come back in input order, and the batches held (sent, scanned, not
 yet handed back) are bounded, so memory stays bounded however large the input is. The last
-batch of a source is always scanned here: this process would otherwise only wait for the
-helpers to finish it. Batches travel through threads of this process, so while helpers run
-this thread hands over the interpreter lock more often.
+batch of a run (a scan hands all its sources to one run) is always scanned here: this
+process would otherwise only wait for the helpers to finish it. Batches travel through
+threads of this process, so while helpers run this thread hands over the interpreter lock
+more often.
 """
 
 from __future__ import annotations

@@ -1,0 +1,176 @@
+"""Units from many sources: short text files scanned together report as if scanned alone."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import senim.engine._local as local_module
+from senim.discovery._api import scan_paths
+from senim.engine import StreamedScanReport, UnitStream, split_findings
+from senim.engine._stream import Part
+from senim.sources._base import OFFSET_COL, RECORD_COL, SOURCE_COL, table_batch, text_batch
+from senim.sources._state import ScanState
+from senim.store import Store
+
+IINS = ["900101300007", "850505400127", "061211600012"]
+LINES = [
+    "ИИН {iin}, тел. +7 701 123 45 67",
+    "Клиент Айгерім Серікқызы, ЖСН {iin}",
+    "Contact: aliya@mail.kz, IIN {iin}",
+    "Мекенжай: Алматы қ., Абай даңғылы, 10-үй, 5-пәтер",
+    "no personal data here",
+]
+
+
+def _folder(root: Path, files: int) -> Path:
+    root.mkdir()
+    for i in range(files):
+        picks = range(i, i + 1 + i % 4)
+        lines = [LINES[k % len(LINES)].format(iin=IINS[k % 3]) for k in picks]
+        (root / f"doc{i:03d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return root
+
+
+def _rows(report: Any) -> list[tuple[object, ...]]:
+    return [tuple(r.values()) for r in report.findings.to_pylist()]
+
+
+def _per_source(report: Any) -> list[tuple[str, str, int, int]]:
+    return [(s.name, s.status, s.records, s.findings) for s in report.sources]
+
+
+def _one_by_one(paths: list[Path]) -> tuple[list[tuple[object, ...]], list[Any]]:
+    rows: list[tuple[object, ...]] = []
+    sources: list[Any] = []
+    for path in paths:
+        report = scan_paths([path])
+        rows += _rows(report)
+        sources += _per_source(report)
+    return rows, sources
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_short_files_scanned_together_report_as_if_alone(tmp_path: Path, workers: int) -> None:
+    folder = _folder(tmp_path / "docs", 60)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    with zipfile.ZipFile(folder / "mail.zip", "w") as z:  # members carry their own names
+        z.writestr("a.txt", f"ИИН {IINS[0]}")
+        z.writestr("b.txt", f"ЖСН {IINS[1]}")
+    paths = sorted(folder.iterdir())
+    report = scan_paths([folder], workers=workers)
+    rows, sources = _one_by_one(paths)
+    assert report.findings.num_rows > 60
+    assert _rows(report) == rows  # same findings, same order
+    assert _per_source(report) == sources  # records and findings counted per source
+    assert [p.key for p in report.problems] == ["source.empty"]
+
+
+def _batches(*sizes: int, name: str) -> list[pa.RecordBatch]:
+    return [text_batch([f"{name} line {i}" for i in range(n)], list(range(n))) for n in sizes]
+
+
+def test_stream_joins_short_batches_and_keeps_markers_in_place() -> None:
+    stream: UnitStream[str] = UnitStream(max_rows=5)
+    units = []
+    units += stream.batch(_batches(2, name="a")[0], "a", "a.txt", 0)
+    units += stream.mark("end a")  # waits: rows of "a" are held
+    units += stream.batch(_batches(2, name="b")[0], "b", "b.txt", 0)
+    units += stream.mark("end b")
+    units += stream.batch(_batches(2, name="c")[0], "c", "c.txt", 0)  # 6 rows > 5: a new unit
+    units += stream.mark("reused d", flush=True)  # brings findings: what is held goes first
+    units += stream.batch(
+        table_batch(["iin"], [[IINS[0]]], [0]), "e", "e.csv", 0
+    )  # a table is never joined
+    units += stream.flush()
+    assert [u[0].num_rows for u in units] == [4, 2, 1]
+    first = units[0][0]
+    assert first.column(SOURCE_COL).to_pylist() == ["a.txt"] * 2 + ["b.txt"] * 2
+    assert first.column(OFFSET_COL).to_pylist() == [0, 1, 0, 1]
+    events = [(k, [p.tag for p in v] if k == "unit" else v) for k, v in stream.events]
+    assert events == [
+        ("unit", ["a", "b"]),
+        ("mark", "end a"),
+        ("mark", "end b"),
+        ("unit", ["c"]),
+        ("mark", "reused d"),
+        ("unit", ["e"]),
+    ]
+    assert RECORD_COL in units[2][0].schema.names
+
+
+def test_stream_keeps_apart_sources_of_one_name_and_large_batches() -> None:
+    stream: UnitStream[str] = UnitStream(max_rows=100)
+    units = []
+    units += stream.batch(_batches(2, name="x")[0], "first", "same.txt", 0)
+    units += stream.batch(_batches(2, name="x")[0], "second", "same.txt", 0)
+    units += stream.batch(_batches(100, name="big")[0], "big", "big.txt", 0)
+    units += stream.flush()
+    assert [u[0].num_rows for u in units] == [2, 2, 100]
+    assert [[p.tag for p in v] for _, v in stream.events] == [["first"], ["second"], ["big"]]
+
+
+def test_split_findings_follows_the_parts(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "docs", 8)
+    report = scan_paths([folder])
+    found = report.findings.combine_chunks().to_batches()[0]
+    names = {s.name: s.findings for s in report.sources}
+    parts = [Part(tag=n, names={n}) for n in names]
+    slices = split_findings(found, parts)
+    assert [s.num_rows for s in slices] == list(names.values())
+    assert all(set(s.column(0).to_pylist()) <= {p.tag} for s, p in zip(slices, parts, strict=True))
+
+
+def test_helper_lost_mid_scan_fails_only_the_files_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper that dies takes the units in flight with it; every other file is scanned,
+    and the files of the lost units are reported (exit 3 in the CLI), none silently lost."""
+    folder = _folder(tmp_path / "docs", 6)
+    (folder / "large.csv").write_text(
+        "iin\n" + "\n".join(IINS[i % 3] for i in range(50)), encoding="utf-8"
+    )
+    real = local_module.LocalEngine.run
+    calls = 0
+
+    def failing_once(self: Any, units: Iterator[Any]) -> Iterator[Any]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            next(units)  # the engine took the first unit (the six short files), then died
+            raise BrokenProcessPool("a helper died")
+        yield from real(self, units)
+
+    monkeypatch.setattr(local_module.LocalEngine, "run", failing_once)
+    report = scan_paths([folder])
+    statuses = {s.name: (s.status, s.findings) for s in report.sources}
+    lost = [n for n, (status, _) in statuses.items() if status == "failed"]
+    assert len(lost) == 6
+    assert all(n.endswith(".txt") for n in lost)
+    assert statuses[str(folder / "large.csv")] == ("ok", 50)
+    assert {p.key for p in report.problems} == {"source.worker_failed"}
+    assert len(report.problems) == 6
+    assert isinstance(report, StreamedScanReport)
+    assert report.findings.num_rows == 50
+
+
+def test_short_files_keep_their_incremental_state(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "docs", 20)
+    from senim.discovery._api import _default_scanner
+
+    state = ScanState(store=Store.memory(), scanner=_default_scanner())
+    first = scan_paths([folder], state=state)
+    (folder / "doc005.txt").write_text(f"ИИН {IINS[2]}", encoding="utf-8")
+    second = scan_paths([folder], state=state)
+    assert isinstance(second, StreamedScanReport)
+    assert second.reused == 19
+    fresh = scan_paths([folder])
+    assert _rows(second) == _rows(fresh)
+    assert _per_source(second) == _per_source(fresh)
+    assert _per_source(first) != _per_source(fresh)
