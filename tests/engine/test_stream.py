@@ -46,14 +46,16 @@ def _per_source(report: Any) -> list[tuple[str, str, int, int]]:
     return [(s.name, s.status, s.records, s.findings) for s in report.sources]
 
 
-def _one_by_one(paths: list[Path]) -> tuple[list[tuple[object, ...]], list[Any]]:
+def _one_by_one(paths: list[Path]) -> tuple[list[Any], list[Any], list[Any]]:
     rows: list[tuple[object, ...]] = []
     sources: list[Any] = []
+    columns: list[Any] = []
     for path in paths:
         report = scan_paths([path])
         rows += _rows(report)
         sources += _per_source(report)
-    return rows, sources
+        columns += [(c.source, c.column, c.rows, c.entities) for c in report.columns]
+    return rows, sources, columns
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -63,13 +65,24 @@ def test_short_files_scanned_together_report_as_if_alone(tmp_path: Path, workers
     with zipfile.ZipFile(folder / "mail.zip", "w") as z:  # members carry their own names
         z.writestr("a.txt", f"ИИН {IINS[0]}")
         z.writestr("b.txt", f"ЖСН {IINS[1]}")
+        z.writestr("c.csv", f"iin,email\n{IINS[2]},a@mail.kz\n")
+    for i in range(12):  # small exports: most with the same columns, findings in each
+        header = "id,fio,iin,email" if i != 5 else "id,iin,phone"
+        rows = [f"{r},Иванов Иван Иванович,{IINS[(i + r) % 3]},u{r}@mail.kz" for r in range(i % 3)]
+        if i == 5:
+            rows = [f"1,{IINS[0]},+7 701 123 45 67"]
+        (folder / f"export{i:02d}.csv").write_text("\n".join([header, *rows]), encoding="utf-8")
+        (folder / f"events{i:02d}.jsonl").write_text(
+            f'{{"user": "Айгерім Серікқызы", "iin": "{IINS[i % 3]}"}}\n', encoding="utf-8"
+        )
     paths = sorted(folder.iterdir())
     report = scan_paths([folder], workers=workers)
-    rows, sources = _one_by_one(paths)
+    rows, sources, columns = _one_by_one(paths)
     assert report.findings.num_rows > 60
     assert _rows(report) == rows  # same findings, same order
     assert _per_source(report) == sources  # records and findings counted per source
     assert [p.key for p in report.problems] == ["source.empty"]
+    assert [(c.source, c.column, c.rows, c.entities) for c in report.columns] == columns
 
 
 def _batches(*sizes: int, name: str) -> list[pa.RecordBatch]:
@@ -85,14 +98,18 @@ def test_stream_joins_short_batches_and_keeps_markers_in_place() -> None:
     units += stream.mark("end b")
     units += stream.batch(_batches(2, name="c")[0], "c", "c.txt", 0)  # 6 rows > 5: a new unit
     units += stream.mark("reused d", flush=True)  # brings findings: what is held goes first
-    units += stream.batch(
-        table_batch(["iin"], [[IINS[0]]], [0]), "e", "e.csv", 0
-    )  # a table is never joined
+    units += stream.batch(table_batch(["iin"], [[IINS[0]]], [0]), "e", "e.csv", 0)
+    units += stream.batch(table_batch(["iin"], [[IINS[1]]], [0]), "f", "f.csv", 0)
+    units += stream.batch(table_batch(["phone"], [["+77011234567"]], [0]), "g", "g.csv", 0)
+    units += stream.batch(_batches(2, name="h")[0], "h", "h.txt", 0)  # text after tables
     units += stream.flush()
-    assert [u[0].num_rows for u in units] == [4, 2, 1]
+    assert [u[0].num_rows for u in units] == [4, 2, 2, 1, 2]
     first = units[0][0]
     assert first.column(SOURCE_COL).to_pylist() == ["a.txt"] * 2 + ["b.txt"] * 2
     assert first.column(OFFSET_COL).to_pylist() == [0, 1, 0, 1]
+    tables = units[2][0]
+    assert tables.column(SOURCE_COL).to_pylist() == ["e.csv", "f.csv"]
+    assert tables.column(RECORD_COL).to_pylist() == [0, 0]
     events = [(k, [p.tag for p in v] if k == "unit" else v) for k, v in stream.events]
     assert events == [
         ("unit", ["a", "b"]),
@@ -100,9 +117,10 @@ def test_stream_joins_short_batches_and_keeps_markers_in_place() -> None:
         ("mark", "end b"),
         ("unit", ["c"]),
         ("mark", "reused d"),
-        ("unit", ["e"]),
+        ("unit", ["e", "f"]),  # same columns
+        ("unit", ["g"]),
+        ("unit", ["h"]),
     ]
-    assert RECORD_COL in units[2][0].schema.names
 
 
 def test_stream_keeps_apart_sources_of_one_name_and_large_batches() -> None:
@@ -122,7 +140,8 @@ def test_split_findings_follows_the_parts(tmp_path: Path) -> None:
     found = report.findings.combine_chunks().to_batches()[0]
     names = {s.name: s.findings for s in report.sources}
     parts = [Part(tag=n, names={n}) for n in names]
-    slices = split_findings(found, parts)
+    ordered, slices = split_findings(found, parts)
+    assert ordered.equals(found)  # text: already in part order
     assert [s.num_rows for s in slices] == list(names.values())
     assert all(set(s.column(0).to_pylist()) <= {p.tag} for s, p in zip(slices, parts, strict=True))
 

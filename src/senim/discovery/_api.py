@@ -349,19 +349,23 @@ class _Loop:
         parts: list[Part[_Scanning]],
     ) -> None:
         """A unit's findings to the sink and to the sources its rows came from."""
-        from senim.engine import split_findings
+        from senim.engine import split_counts, split_findings
 
-        slices = split_findings(found, parts)
+        found, slices = split_findings(found, parts)
+        shares = split_counts(counts, parts) if len(parts) > 1 else [counts]
         live = [f for f, p in zip(slices, parts, strict=True) if not p.tag.stopped]
         if not live:
             return  # its source failed while it was in flight
         if len(live) < len(parts):
             found = pa.concat_batches(live)
+            counts = [c for s, p in zip(shares, parts, strict=True) if not p.tag.stopped for c in s]
+        else:
+            counts = [c for share in shares for c in share]  # in source order
         try:
             self.sink.add(found, counts)
         except Exception as exc:  # the output failed, not this source
             raise _OutputFailed(exc) from exc
-        for f, part in zip(slices, parts, strict=True):
+        for f, share, part in zip(slices, shares, parts, strict=True):
             item: _Scanning = part.tag
             if item.stopped:
                 continue
@@ -369,8 +373,7 @@ class _Loop:
             item.scanned = True
             if item.remember:
                 item.kept.append(f)
-                if len(parts) == 1:
-                    item.counts.extend(counts)
+                item.counts.extend(share)
                 if sum(b.num_rows for b in item.kept) > MAX_CACHED_FINDINGS:
                     item.remember, item.kept, item.counts = False, [], []
 

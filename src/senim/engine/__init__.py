@@ -20,6 +20,7 @@ _LAZY: dict[str, str] = {
     "Workers": "senim.engine._local",
     "lean_process": "senim.engine._local",
     "scan_unit": "senim.engine._batch",
+    "split_counts": "senim.engine._stream",
     "split_findings": "senim.engine._stream",
 }
 
@@ -32,6 +33,7 @@ __all__ = [
     "Workers",
     "lean_process",
     "scan_unit",
+    "split_counts",
     "split_findings",
 ]
 
@@ -41,4 +43,4 @@ if TYPE_CHECKING:
     from senim.engine._batch import RowCount, scan_unit
     from senim.engine._local import LocalEngine, Workers, lean_process
     from senim.engine._sink import FindingsSink, StreamedScanReport
-    from senim.engine._stream import UnitStream, split_findings
+    from senim.engine._stream import UnitStream, split_counts, split_findings

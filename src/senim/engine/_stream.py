@@ -1,31 +1,35 @@
-"""Engine units from many sources: small text batches of consecutive sources scanned as one.
+"""Engine units from many sources: small batches of consecutive files scanned as one.
 
-A folder of short documents (letters, e-mails, notes) yields one small batch per file. Each
-scanned alone costs a few milliseconds of fixed work (a polars pass per pattern, a findings
-batch, its output), more than scanning its few hundred characters. :class:`UnitStream` joins
-the text batches of consecutive sources into units of up to :data:`UNIT_ROWS` rows and
+A folder of short documents (letters, e-mails, notes) or of small exports yields one small
+batch per file. Each scanned alone costs a few milliseconds of fixed work (a polars pass per
+pattern, a findings batch, its output), more than scanning its few hundred characters.
+:class:`UnitStream` joins the batches of consecutive files, text with text and tables with
+tables of the same columns, into units of up to :data:`UNIT_ROWS` rows and
 :data:`~senim.sources._base.BATCH_BYTES` bytes; each row keeps its source's name
-(``_senim_source``), so the findings are the same as scanning the files one by one.
+(``_senim_source``) and a table row its record number, so the findings are the same as
+scanning the files one by one.
 
 The stream also keeps, in input order, what each unit holds (the sources of its rows, as
 *parts*) and the markers its caller puts between sources, so the caller can hand every
 result and marker back to its source in order, however far the engine reads ahead.
-:func:`split_findings` splits a unit's findings by part.
+:func:`split_findings` and :func:`split_counts` split a unit's results by part.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from senim.sources._base import BATCH_BYTES, OFFSET_COL, SOURCE_COL
+from senim.sources._base import BATCH_BYTES, KEY_COL, OFFSET_COL, RECORD_COL, SOURCE_COL
 
-__all__ = ["UNIT_ROWS", "Part", "UnitStream", "split_findings"]
+__all__ = ["UNIT_ROWS", "Part", "UnitStream", "split_counts", "split_findings"]
 
 UNIT_ROWS = 8192
 """At most this many rows in a unit joined from several sources (a text file's batch holds
@@ -66,24 +70,25 @@ class UnitStream(Generic[T]):
 
     def batch(self, batch: pa.RecordBatch, tag: T, name: str, offset: int) -> Iterator[Unit]:
         """Units to scan now for ``batch`` of source ``tag`` (rows from ``offset`` on)."""
-        text = _joinable(batch, name)
-        if text is None or text.num_rows >= self.max_rows or text.nbytes >= self.max_bytes:
+        rows = _joinable(batch, name)
+        if rows is None or rows.num_rows >= self.max_rows or rows.nbytes >= self.max_bytes:
             yield from self.flush()
             yield self._unit(batch, [Part(tag, {name})], name, offset)
             return
-        names = set(pc.unique(text.column(2)).to_pylist())
+        names = set(pc.unique(rows.column(SOURCE_COL)).to_pylist())
         # two sources by one name: their findings could not be told apart
         clash = any(p.tag is not tag and not names.isdisjoint(p.names) for p in self._parts)
         if (
             clash
-            or self._rows + text.num_rows > self.max_rows
-            or self._bytes + text.nbytes > self.max_bytes
+            or (self._held and not self._held[0].schema.equals(rows.schema))
+            or self._rows + rows.num_rows > self.max_rows
+            or self._bytes + rows.nbytes > self.max_bytes
         ):
             yield from self.flush()
         last = self._parts[-1] if self._parts else None
-        self._held.append(text)
-        self._rows += text.num_rows
-        self._bytes += text.nbytes
+        self._held.append(rows)
+        self._rows += rows.num_rows
+        self._bytes += rows.nbytes
         if last is not None and last.tag is tag:
             last.names |= names
         else:
@@ -118,39 +123,55 @@ class UnitStream(Generic[T]):
 
 
 def _joinable(batch: pa.RecordBatch, name: str) -> pa.RecordBatch | None:
-    """A text batch in the joinable layout (source names on every row), or ``None``."""
+    """``batch`` with its source's name on every row, if it can join others: a text batch
+    (character offsets) or a table batch (record numbers) of a file; rows keyed by a
+    database table's primary key are not joined."""
     names = batch.schema.names
-    if "text" not in names or OFFSET_COL not in names:
+    text = "text" in names and OFFSET_COL in names
+    table = RECORD_COL in names and OFFSET_COL not in names
+    if KEY_COL in names or not (text or table):
         return None
     if SOURCE_COL not in names:
         batch = batch.append_column(SOURCE_COL, pa.array([name] * batch.num_rows, pa.string()))
+    if not text:
+        return batch
     if set(batch.schema.names) != set(_TEXT_SCHEMA.names):
         return None
     batch = batch.select(_TEXT_SCHEMA.names)
     return batch if batch.schema.equals(_TEXT_SCHEMA) else None
 
 
-def split_findings(found: pa.RecordBatch, parts: list[Part[T]]) -> list[pa.RecordBatch]:
-    """A unit's findings, one slice per part (findings come in row order and the parts'
-    names are disjoint, so each part's findings are one run)."""
+def split_findings(
+    found: pa.RecordBatch, parts: list[Part[T]]
+) -> tuple[pa.RecordBatch, list[pa.RecordBatch]]:
+    """A unit's findings in the order of its parts, and one slice per part.
+
+    A table's findings come column by column, so in a unit joined from several tables they
+    are put in part order (stably: within a part, as scanned); the parts' names are
+    disjoint, so each finding's source name tells its part."""
     if len(parts) == 1:
-        return [found]
-    per_name: dict[str, int] = {}
-    if found.num_rows:
-        counted = pc.value_counts(found.column(found.schema.get_field_index("source")))
-        per_name = dict(
-            zip(
-                counted.field("values").to_pylist(),
-                counted.field("counts").to_pylist(),
-                strict=True,
-            )
-        )
+        return found, [found]
+    part_of = {name: i for i, part in enumerate(parts) for name in part.names}
+    sources = found.column(found.schema.get_field_index("source")).to_pylist()
+    index = [part_of[s] for s in sources]
+    if any(a > b for a, b in pairwise(index)):
+        found = found.take(pc.sort_indices(pa.array(index, pa.int32())))  # a stable sort
+        index.sort()
     out: list[pa.RecordBatch] = []
     start = 0
-    for part in parts:
-        n = sum(per_name.get(name, 0) for name in part.names)
-        out.append(found.slice(start, n))
-        start += n
-    if start != found.num_rows:  # pragma: no cover - a finding outside every part
-        raise AssertionError("findings of a joined unit do not match its sources")
+    for i in range(len(parts)):
+        end = bisect_right(index, i, lo=start)
+        out.append(found.slice(start, end - start))
+        start = end
+    return found, out
+
+
+def split_counts(
+    counts: list[tuple[str, str, int]], parts: list[Part[T]]
+) -> list[list[tuple[str, str, int]]]:
+    """A joined table unit's non-empty row counts (per source and column), per part."""
+    part_of = {name: i for i, part in enumerate(parts) for name in part.names}
+    out: list[list[tuple[str, str, int]]] = [[] for _ in parts]
+    for count in counts:
+        out[part_of[count[0]]].append(count)
     return out
