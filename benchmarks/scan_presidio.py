@@ -3,9 +3,10 @@
     python benchmarks/scan_presidio.py [--docs 100000] [--presidio-docs 5000] [--repeat 3]
 
 Documents are kk/ru/en sentences rendered from the evaluation templates with fresh random
-values (``make_eval_set.render``, seeded), written as JSON Lines. senim is timed as a
-subprocess: ``senim scan docs.jsonl --format jsonl`` from process start to exit, imports and
-model loading included. Presidio runs in its fastest mode, pattern recognizers only
+values (``make_eval_set.render``, seeded), written as JSON Lines; the letters Presidio reads
+are also written as a folder of text files, one letter each. senim is timed as a subprocess:
+``senim scan docs.jsonl --format jsonl`` (or the folder) from process start to exit, imports
+and model loading included. Presidio runs in its fastest mode, pattern recognizers only
 (``NoOpNlpEngine``), timed over its ``analyze`` loop alone (engine start-up excluded, in
 Presidio's favour) on the first ``--presidio-docs`` documents; both rates are documents per
 second of wall time, each the best of ``--repeat`` runs (shared machines are noisy; both
@@ -47,6 +48,16 @@ def make_docs(n: int, sentences: int = 1, seed: int = 7) -> list[str]:
             " ".join(render(rng.choice(TEMPLATES[lang]), rng, lang)[0] for _ in range(sentences))
         )
     return out
+
+
+def _as_files(docs: list[str], folder: Path) -> Path:
+    """``docs`` as a folder of text files, one document each (a share of letters)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    for i, doc in enumerate(docs):
+        (folder / f"doc{i:05d}.txt").write_text(doc, encoding="utf-8")
+    return folder
 
 
 def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
@@ -129,7 +140,10 @@ def main() -> None:
         "kk/ru/en documents rendered from the evaluation templates with fresh random values: "
         "*sentences* (one template, ~90 characters) and *letters* (12 templates, ~1 KB). senim: "
         "the whole `senim scan docs.jsonl --format jsonl` process (start-up, reading, all 16 "
-        "detectors incl. PERSON, writing). Presidio: `AnalyzerEngine` with `NoOpNlpEngine` "
+        "detectors incl. PERSON, writing); the letters Presidio reads are also scanned as a "
+        f"folder of {args.presidio_docs:,} text files, one letter each (opening, encoding "
+        "detection and decoding of every file included; consecutive short files are scanned "
+        "together). Presidio: `AnalyzerEngine` with `NoOpNlpEngine` "
         "(pattern recognizers only, no PERSON), its `analyze` loop only (engine start-up "
         f"excluded), on the first {args.presidio_docs:,} documents of each set. Every time "
         f"is the best of {args.repeat} runs; the runs alternate between the engines (one "
@@ -156,16 +170,27 @@ def main() -> None:
         p_n = len(p_docs)
         if engine is not None:
             engine.analyze(text=p_docs[0], language="en")  # warm-up
+        # the letters Presidio reads, also as one text file each: a folder of documents
+        hows: list[tuple[str, list[str], Path, int]] = [
+            ("default: both cores", [], path, n),
+            ("`--workers 1`", ["--workers", "1"], path, n),
+        ]
+        if label == "letters":
+            folder = _as_files(p_docs, WORK / f"{label}-files")
+            files = f"{p_n:,} files"
+            hows += [
+                (f"{files}, default: both cores", [], folder, p_n),
+                (f"{files}, `--workers 1`", ["--workers", "1"], folder, p_n),
+            ]
         # rounds alternate the engines, so a machine whose speed drifts during the run
         # (shared hosts do) slows both sides alike; each side's best round is reported
         runs: dict[str, list[tuple[float, int]]] = {}
-        hows = (("default: both cores", []), ("`--workers 1`", ["--workers", "1"]))
         for _ in range(args.repeat):
             if engine is not None:
                 runs.setdefault("presidio", []).append(time_presidio(engine, p_docs))
-            for how, extra in hows:
+            for how, extra, where, _count in hows:
                 out = WORK / f"out-{label}.jsonl"
-                runs.setdefault(how, []).append(time_senim(path, out, extra))
+                runs.setdefault(how, []).append(time_senim(where, out, extra))
         presidio = min(runs["presidio"]) if engine is not None else None
         p_rate = p_n / presidio[0] if presidio is not None else None
         if engine is not None:
@@ -177,15 +202,17 @@ def main() -> None:
             print(
                 f"{label}, both cores, ratio per round: {min(per_round):.1f}-{max(per_round):.1f}x"
             )
-        for how, extra in hows:
+        for how, extra, _where, count in hows:
             elapsed, findings = min(runs[how])
-            rate = n / elapsed
+            rate = count / elapsed
             if label == "sentences":
                 budget["one core" if extra else "both cores"] = elapsed / n
-            print(f"senim CLI ({how}), {label}: {n} docs in {elapsed:.2f} s = {rate:,.0f} docs/s")
+            print(
+                f"senim CLI ({how}), {label}: {count} docs in {elapsed:.2f} s = {rate:,.0f} docs/s"
+            )
             ratio = f"**{rate / p_rate:.1f}x**" if p_rate is not None else ""
             lines.append(
-                f"| {label} | senim CLI, whole process ({how}) | {n:,} | {elapsed:.2f} "
+                f"| {label} | senim CLI, whole process ({how}) | {count:,} | {elapsed:.2f} "
                 f"| {rate:,.0f} | {findings:,} | {ratio} |"
             )
         if presidio is not None and p_rate is not None:
