@@ -68,10 +68,10 @@ def test_short_files_scanned_together_report_as_if_alone(tmp_path: Path, workers
         z.writestr("c.csv", f"iin,email\n{IINS[2]},a@mail.kz\n")
     for i in range(12):  # small exports: most with the same columns, findings in each
         header = "id,fio,iin,email" if i != 5 else "id,iin,phone"
-        rows = [f"{r},Иванов Иван Иванович,{IINS[(i + r) % 3]},u{r}@mail.kz" for r in range(i % 3)]
+        body = [f"{r},Иванов Иван Иванович,{IINS[(i + r) % 3]},u{r}@mail.kz" for r in range(i % 3)]
         if i == 5:
-            rows = [f"1,{IINS[0]},+7 701 123 45 67"]
-        (folder / f"export{i:02d}.csv").write_text("\n".join([header, *rows]), encoding="utf-8")
+            body = [f"1,{IINS[0]},+7 701 123 45 67"]
+        (folder / f"export{i:02d}.csv").write_text("\n".join([header, *body]), encoding="utf-8")
         (folder / f"events{i:02d}.jsonl").write_text(
             f'{{"user": "Айгерім Серікқызы", "iin": "{IINS[i % 3]}"}}\n', encoding="utf-8"
         )
@@ -91,7 +91,7 @@ def _batches(*sizes: int, name: str) -> list[pa.RecordBatch]:
 
 def test_stream_joins_short_batches_and_keeps_markers_in_place() -> None:
     stream: UnitStream[str] = UnitStream(max_rows=5)
-    units = []
+    units: list[tuple[pa.RecordBatch, str, int]] = []
     units += stream.batch(_batches(2, name="a")[0], "a", "a.txt", 0)
     units += stream.mark("end a")  # waits: rows of "a" are held
     units += stream.batch(_batches(2, name="b")[0], "b", "b.txt", 0)
@@ -123,15 +123,33 @@ def test_stream_joins_short_batches_and_keeps_markers_in_place() -> None:
     ]
 
 
-def test_stream_keeps_apart_sources_of_one_name_and_large_batches() -> None:
+def _member(name: str) -> pa.RecordBatch:
+    return text_batch([f"{name} text"], [0], part=name)
+
+
+def test_stream_keeps_apart_batches_of_one_name_and_joins_archive_members() -> None:
     stream: UnitStream[str] = UnitStream(max_rows=100)
-    units = []
+    units: list[tuple[pa.RecordBatch, str, int]] = []
     units += stream.batch(_batches(2, name="x")[0], "first", "same.txt", 0)
     units += stream.batch(_batches(2, name="x")[0], "second", "same.txt", 0)
-    units += stream.batch(_batches(100, name="big")[0], "big", "big.txt", 0)
+    units += stream.batch(_batches(100, name="big")[0], "big", "big.txt", 0)  # too large
+    for member in ("z.zip!a.txt", "z.zip!b.txt", "z.zip!c.txt"):  # one source, three names
+        units += stream.batch(_member(member), "zip", "z.zip", 0)
+    units += stream.batch(_batches(3, name="csv")[0], "long", "long.txt", 0)
+    units += stream.batch(_batches(3, name="csv")[0], "long", "long.txt", 3)  # its next batch
     units += stream.flush()
-    assert [u[0].num_rows for u in units] == [2, 2, 100]
-    assert [[p.tag for p in v] for _, v in stream.events] == [["first"], ["second"], ["big"]]
+    assert [u[0].num_rows for u in units] == [2, 2, 100, 6, 3]
+    assert [[p.tag for p in v] for _, v in stream.events] == [
+        ["first"],
+        ["second"],
+        ["big"],
+        ["zip", "long"],
+        ["long"],
+    ]
+    assert stream.events[3][1][0].names == {"z.zip!a.txt", "z.zip!b.txt", "z.zip!c.txt"}
+    alone, name, offset = units[4]
+    assert SOURCE_COL not in alone.schema.names  # a batch scanned alone stays as read
+    assert (name, offset) == ("long.txt", 3)
 
 
 def test_split_findings_follows_the_parts(tmp_path: Path) -> None:

@@ -62,7 +62,9 @@ class UnitStream(Generic[T]):
     max_rows: int = UNIT_ROWS
     max_bytes: int = BATCH_BYTES
     events: deque[tuple[str, Any]] = field(default_factory=deque)
-    _held: list[pa.RecordBatch] = field(default_factory=list)
+    _held: list[tuple[pa.RecordBatch, pa.RecordBatch, str, int]] = field(default_factory=list)
+    """Batches held: as joinable rows, as the reader gave them, their source's name and
+    record offset."""
     _parts: list[Part[T]] = field(default_factory=list)
     _marks: list[Any] = field(default_factory=list)
     _rows: int = 0
@@ -76,20 +78,20 @@ class UnitStream(Generic[T]):
             yield self._unit(batch, [Part(tag, {name})], name, offset)
             return
         names = set(pc.unique(rows.column(SOURCE_COL)).to_pylist())
-        # two sources by one name: their findings could not be told apart
-        clash = any(p.tag is not tag and not names.isdisjoint(p.names) for p in self._parts)
         if (
-            clash
-            or (self._held and not self._held[0].schema.equals(rows.schema))
+            # rows by a name already held (the next batch of a large file, or two sources
+            # by one name, whose findings could not be told apart) start a new unit
+            any(not names.isdisjoint(p.names) for p in self._parts)
+            or (self._held and not self._held[0][0].schema.equals(rows.schema))
             or self._rows + rows.num_rows > self.max_rows
             or self._bytes + rows.nbytes > self.max_bytes
         ):
             yield from self.flush()
         last = self._parts[-1] if self._parts else None
-        self._held.append(rows)
+        self._held.append((rows, batch, name, offset))
         self._rows += rows.num_rows
         self._bytes += rows.nbytes
-        if last is not None and last.tag is tag:
+        if last is not None and last.tag is tag:  # an archive's next member
             last.names |= names
         else:
             self._parts.append(Part(tag, names))
@@ -112,8 +114,12 @@ class UnitStream(Generic[T]):
             held, parts, marks = self._held, self._parts, self._marks
             self._held, self._parts, self._marks = [], [], []
             self._rows = self._bytes = 0
-            joined = held[0] if len(held) == 1 else pa.concat_batches(held)
-            unit = self._unit(joined, parts, next(iter(parts[0].names)), 0)
+            if len(held) == 1:  # as the reader gave it
+                _, batch, name, offset = held[0]
+            else:
+                batch = pa.concat_batches([rows for rows, *_ in held])
+                name, offset = held[0][2], 0
+            unit = self._unit(batch, parts, name, offset)
             self.events.extend(("mark", m) for m in marks)
             yield unit
 
