@@ -211,3 +211,23 @@ def test_short_files_keep_their_incremental_state(tmp_path: Path) -> None:
     assert _rows(second) == _rows(fresh)
     assert _per_source(second) == _per_source(fresh)
     assert _per_source(first) != _per_source(fresh)
+
+
+def test_a_failing_scan_state_is_raised_not_swallowed(tmp_path: Path) -> None:
+    """A failure outside any source (the incremental state's store) stops the scan with its
+    own error once the batches in flight are done; no later file is silently left out."""
+    folder = _folder(tmp_path / "docs", 5)
+    calls = 0
+
+    class BrokenState:
+        def lookup(self, source: str, fingerprint: str | None) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise RuntimeError("the store went away")
+
+        def remember(self, **kwargs: Any) -> None:
+            pass
+
+    with pytest.raises(RuntimeError, match="the store went away"):
+        scan_paths([folder], state=BrokenState())  # type: ignore[arg-type]

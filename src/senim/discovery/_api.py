@@ -239,6 +239,8 @@ def scan_sources(
                 log.debug("scanning failed", exc_info=True)
                 loop.lost(stream.events, exc)
         loop.settle(stream.events)
+    if loop.fatal is not None:
+        raise loop.fatal
     report.findings = sink.table()
     report.columns = sink.columns(scanner)
     if isinstance(report, StreamedScanReport):
@@ -296,11 +298,24 @@ class _Loop:
         self.state = state
         self.on_progress = on_progress
         self.reused = 0
+        self.fatal: Exception | None = None
 
     def units(
         self, sources: Iterable[Source], stream: UnitStream[_Scanning]
     ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
-        """Every source's batches as engine units; a reader's failure ends its source only."""
+        """Every source's batches as engine units; a reader's failure ends its source only.
+
+        Any other failure (the scan state's store, say) ends the stream and is kept in
+        :attr:`fatal`, so the units already handed out are finished before it is raised.
+        """
+        try:
+            yield from self._units(sources, stream)
+        except Exception as exc:
+            self.fatal = exc
+
+    def _units(
+        self, sources: Iterable[Source], stream: UnitStream[_Scanning]
+    ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
         state = self.state
         for source in sources:
             result = SourceResult(
