@@ -35,7 +35,7 @@ __all__ = [
 if TYPE_CHECKING:  # no import cycle at run time
     from senim.engine import FindingsSink, Workers
     from senim.engine._stream import Part, UnitStream
-    from senim.sources._state import ScanState
+    from senim.sources._state import Cached, ScanState
 
 
 log = logging.getLogger("senim.scan")
@@ -367,15 +367,13 @@ class _Loop:
         from senim.engine import split_counts, split_findings
 
         found, slices = split_findings(found, parts)
-        shares = split_counts(counts, parts) if len(parts) > 1 else [counts]
-        live = [f for f, p in zip(slices, parts, strict=True) if not p.tag.stopped]
-        if not live:
+        shares = split_counts(counts, parts)
+        live = [not p.tag.stopped for p in parts]
+        if not any(live):
             return  # its source failed while it was in flight
-        if len(live) < len(parts):
-            found = pa.concat_batches(live)
-            counts = [c for s, p in zip(shares, parts, strict=True) if not p.tag.stopped for c in s]
-        else:
-            counts = [c for share in shares for c in share]  # in source order
+        if not all(live):
+            found = pa.concat_batches([f for f, keep in zip(slices, live, strict=True) if keep])
+        counts = [c for share, keep in zip(shares, live, strict=True) if keep for c in share]
         try:
             self.sink.add(found, counts)
         except Exception as exc:  # the output failed, not this source
@@ -442,7 +440,7 @@ class _Loop:
                 row_counts=_merge(item.counts),
             )
 
-    def _reuse(self, item: _Scanning, cached: Any) -> None:
+    def _reuse(self, item: _Scanning, cached: Cached) -> None:
         result = item.result
         for batch in cached.findings.to_batches():
             self.sink.add(batch, [])

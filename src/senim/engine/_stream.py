@@ -157,7 +157,7 @@ def split_findings(
     disjoint, so each finding's source name tells its part."""
     if len(parts) == 1:
         return found, [found]
-    part_of = {name: i for i, part in enumerate(parts) for name in part.names}
+    part_of = _part_of(parts)
     sources = found.column(found.schema.get_field_index("source")).to_pylist()
     index = [part_of[s] for s in sources]
     if any(a > b for a, b in pairwise(index)):
@@ -175,9 +175,16 @@ def split_findings(
 def split_counts(
     counts: list[tuple[str, str, int]], parts: list[Part[T]]
 ) -> list[list[tuple[str, str, int]]]:
-    """A joined table unit's non-empty row counts (per source and column), per part."""
-    part_of = {name: i for i, part in enumerate(parts) for name in part.names}
+    """A unit's non-empty row counts (per source and column), per part."""
+    if len(parts) == 1:
+        return [counts]
+    part_of = _part_of(parts)
     out: list[list[tuple[str, str, int]]] = [[] for _ in parts]
     for count in counts:
         out[part_of[count[0]]].append(count)
     return out
+
+
+def _part_of(parts: list[Part[T]]) -> dict[str, int]:
+    """Which part each source name belongs to (by index)."""
+    return {name: i for i, part in enumerate(parts) for name in part.names}
