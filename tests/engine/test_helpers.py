@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
@@ -139,3 +141,47 @@ def test_the_warm_up_leaves_the_users_key_alone(
     code = "from senim.engine._helpers import _warm_up\n_warm_up()\nprint('done')\n"
     assert fresh_python(code, SENIM_HASH_KEY="", XDG_CONFIG_HOME=str(tmp_path)) == ["done"]
     assert not (tmp_path / "senim").exists()
+
+
+def test_scanning_processes_share_the_cores_among_their_polars_pools(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_python: Callable[..., list[str]]
+) -> None:
+    """With helpers, the CLI's process and each helper size polars' pool to their share of
+    the cores (each of them keeps its cores busy already), unless the user said otherwise."""
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    data = _file(tmp_path / "in.txt", 10)
+    probe = (
+        "import polars  # noqa\n"
+        "from senim.engine import _helpers\n"
+        f"_helpers.start_early(2, [{str(data)!r}])\n"
+        "import polars as pl\n"
+        "pool = _helpers.take_early(1)\n"
+        "print(pl.thread_pool_size(), pool.submit(pl.thread_pool_size).result())\n"
+        "pool.shutdown()\n"
+    )
+    share = _helpers.polars_threads(2)
+    assert fresh_python(probe.replace("import polars  # noqa\n", "")) == [f"{share} {share}"]
+    # polars already loaded: only the helper gets its share
+    default = fresh_python("import polars as pl\nprint(pl.thread_pool_size())")
+    assert fresh_python(probe) == [f"{default[0]} {share}"]
+    assert fresh_python(probe, POLARS_MAX_THREADS="1") == ["1 1"]
+
+
+def test_a_pool_started_for_a_library_scan_leaves_the_environment_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    pool = _helpers.start_pool(1)
+    try:
+        assert pool.submit(pl.thread_pool_size).result() == int(_helpers.polars_threads(2))
+    finally:
+        pool.shutdown()
+    assert "POLARS_MAX_THREADS" not in os.environ
+
+
+@pytest.mark.parametrize(("cores", "processes", "threads"), [(2, 2, "1"), (8, 3, "2"), (1, 2, "1")])
+def test_polars_threads_are_the_cores_shared_out(
+    monkeypatch: pytest.MonkeyPatch, cores: int, processes: int, threads: str
+) -> None:
+    monkeypatch.setattr(_helpers, "cpu_count", lambda: cores)
+    assert _helpers.polars_threads(processes) == threads

@@ -188,16 +188,45 @@ def _main_script_hidden(visible: bool) -> Iterator[None]:
         main.__file__ = path
 
 
+def polars_threads(processes: int) -> str:
+    """Threads of polars' pool for each of ``processes`` scanning processes: the cores
+    shared among them (at least one each).
+
+    polars starts a pool of one thread per core in every process. When this process and
+    its helpers all scan, each of them is busy already, and the pools' threads only
+    compete for the same cores (a tenth of a two-core scan was lost to it).
+    """
+    return str(max(1, cpu_count() // max(1, processes)))
+
+
+@contextmanager
+def _helper_threads(processes: int) -> Iterator[None]:
+    """Helpers spawned inside the block size polars' pool for ``processes`` scanning
+    processes (:func:`polars_threads`), unless ``$POLARS_MAX_THREADS`` says otherwise."""
+    if _POLARS_THREADS in os.environ:
+        yield
+        return
+    os.environ[_POLARS_THREADS] = polars_threads(processes)
+    try:
+        yield
+    finally:
+        os.environ.pop(_POLARS_THREADS, None)
+
+
+_POLARS_THREADS = "POLARS_MAX_THREADS"
+
+
 def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor:
     """``helpers`` spawned processes, started now (their imports overlap this process's work).
 
     ``main_script``: the helpers must run this process's ``__main__`` script (the scanner
-    uses a class defined there).
+    uses a class defined there). Each helper's polars pool gets its share of the cores
+    (:func:`polars_threads`): this process scans too.
     """
     pool = ProcessPoolExecutor(
         max_workers=helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_init
     )
-    with _main_script_hidden(main_script):
+    with _main_script_hidden(main_script), _helper_threads(helpers + 1):
         for _ in range(helpers):
             pool.submit(_noop)
     return pool
@@ -243,6 +272,9 @@ def start_early(workers: int | str, paths: Iterable[str]) -> None:
         workers = cores
     if not isinstance(workers, int) or workers < 2:
         return
+    if _POLARS_THREADS not in os.environ and "polars" not in sys.modules:
+        # this process scans beside its helpers: its own pool gets its share as well
+        os.environ[_POLARS_THREADS] = polars_threads(workers)
     _early = (start_pool(workers - 1), workers - 1)
 
 
