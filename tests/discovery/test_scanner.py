@@ -345,3 +345,30 @@ def test_columns_scanned_together_find_what_each_column_alone_finds(
     ]
     assert together == alone
     assert {r[1] for r in together} >= {"a", "b", "client_phone", "note", "iin_number", "d"}
+
+
+@pytest.mark.parametrize("row", [0, 3, 1023, 1024, 2999])
+def test_a_value_in_any_row_of_a_column_of_cells_is_found(
+    row: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns of short values are first asked which patterns occur at all (the first rows,
+    then the rest for the patterns not seen there); a kind of value that occurs once, in
+    any row, is still extracted."""
+    from senim.discovery import _scanner as scanner_module
+
+    calls: list[int] = []
+    present = scanner_module.Scanner._present
+
+    def counted(self: Scanner, frame: pl.DataFrame) -> set[str]:
+        calls.append(frame.height)
+        return present(self, frame)
+
+    monkeypatch.setattr(scanner_module.Scanner, "_present", counted)
+    cells = [f"code {i}" for i in range(3000)]
+    cells[row] = "ИИН 900101300007"
+    cells[5 if row != 5 else 6] = "a.b@mail.kz"
+    found = findings_from_batch(Scanner().scan_batch(pa.record_batch({"note": cells})))
+    assert calls == [3000]  # the column was treated as cells
+    assert sorted((f.record, f.entity) for f in found) == sorted(
+        [(row, "KZ_IIN"), (5 if row != 5 else 6, "EMAIL")]
+    )
