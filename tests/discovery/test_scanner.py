@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pyarrow as pa
@@ -372,3 +373,60 @@ def test_a_value_in_any_row_of_a_column_of_cells_is_found(
     assert sorted((f.record, f.entity) for f in found) == sorted(
         [(row, "KZ_IIN"), (5 if row != 5 else 6, "EMAIL")]
     )
+
+
+def _eval_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+    return [
+        json.loads(line)["text"]
+        for name in ("eval_pii.jsonl", "eval_pii_heldout.jsonl")
+        for line in (root / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_every_match_of_a_pattern_holds_one_of_its_required_words() -> None:
+    """``Pattern.requires`` lets a column skip rows without those words: that is only right
+    if no match can do without them (here: every match in the kk/ru/en evaluation sets)."""
+    patterns = [p for d in Scanner().detectors for p in d.patterns if p.requires]
+    assert patterns  # ADDRESS's Kazakh and English street words
+    texts = _eval_texts()
+    matched = 0
+    for pattern in patterns:
+        for text in texts:
+            for m in pattern.compiled().finditer(text):
+                matched += 1
+                assert any(w in m.group() for w in pattern.requires), (pattern.name, m.group())
+    assert matched > 40  # Kazakh and English addresses of both sets
+
+
+def test_required_words_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column scanned with the rows lacking a pattern's required words skipped finds
+    exactly what searching every row finds."""
+    texts = _eval_texts()
+    batch = pa.record_batch({"text": texts, "_senim_offset": [0] * len(texts)})
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    assert scanner._required
+    with_words = scanner.scan_batch(batch)
+    monkeypatch.setattr(Scanner, "_required", {})
+    assert Scanner(hasher=KeyedHasher(key=b"k")).scan_batch(batch).equals(with_words)
+    assert "ADDRESS" in with_words.column("entity").to_pylist()
+
+
+def test_required_words_are_matched_as_written() -> None:
+    from senim.discovery._detector import Pattern
+
+    with pytest.raises(ValueError, match="as written"):
+        Pattern(name="p", regex="x", score=0.5, ignore_case=True, requires=("x",))
+
+
+def test_the_built_in_column_regexes_fit_polars_regex_cache() -> None:
+    """polars keeps the last 32 compiled regexes per thread. A batch runs every extraction
+    regex and every context gate; were there more than 32, each batch would recompile them
+    all (about 1 ms each, a third of a unit's regex time). A new built-in pattern has to
+    fit, or replace one."""
+    scanner = Scanner()
+    gates = {d.context_gate for d in scanner.detectors if d.context_gate is not None}
+    assert len(set(scanner._regexes) | gates) <= 32

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -388,7 +388,7 @@ class Scanner:
             for rx in _extraction_regexes(det)
             if present is None or rx in present
         }
-        extracted = _extract(frame, list(wanted))
+        extracted = _extract(frame, list(wanted), self._required)
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -572,6 +572,17 @@ class Scanner:
     @cached_property
     def _regexes(self) -> tuple[str, ...]:
         return tuple({rx: None for det in self.detectors for rx in _extraction_regexes(det)})
+
+    @cached_property
+    def _required(self) -> dict[str, tuple[str, ...]]:
+        """The words each extraction regex requires (:attr:`Pattern.requires`), if any."""
+        return {
+            p.rust(): p.requires
+            for det in self.detectors
+            if det.extracts_by_pattern()
+            for p in det.patterns
+            if p.requires
+        }
 
     def _column(self, name: str | None) -> _ColumnContext:
         """What the column name says to each detector, worked out once per name."""
@@ -848,25 +859,52 @@ class _Matches:
         ]
 
 
-def _extract(frame: pl.DataFrame, keys: Sequence[_Key]) -> dict[_Key, _Matches]:
+def _extract(
+    frame: pl.DataFrame,
+    keys: Sequence[_Key],
+    required: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[_Key, _Matches]:
     """Every match of each regex in column ``v`` (rows and values, not located), per key.
 
     All regexes run in one polars call (in parallel); keys that match nowhere are absent.
+    Each distinct gate is searched for once, and a regex with ``required`` words
+    (:attr:`~senim.discovery._detector.Pattern.requires`) runs only on the rows holding one.
     """
+    required = required or {}
+    tests: dict[str | tuple[str, ...], str] = {}  # gate regex or words -> column of answers
+    for rx, gate in keys:
+        for test in (gate, required.get(rx)):
+            if test is not None and test not in tests:
+                tests[test] = f"_t{len(tests)}"
+    if tests:
+        frame = frame.with_columns(
+            (
+                pl.col("v").str.contains(test)
+                if isinstance(test, str)
+                else pl.col("v").str.contains_any(list(test))
+            ).alias(name)
+            for test, name in tests.items()
+        )
     lazy = frame.lazy()
     queries = []
     for rx, gate in keys:
-        rows = lazy.filter(pl.col("v").str.contains(gate)) if gate is not None else lazy
-        queries.append(
-            rows.select("row", pl.col("v").str.extract_all(rx).alias("m"))
-            .filter(pl.col("m").list.len() > 0)
-            .explode("m")
-        )
+        rows = lazy.filter(pl.col(tests[gate])) if gate is not None else lazy
+        words = required.get(rx)
+        queries.append(_matches_of(rows.filter(pl.col(tests[words])) if words else rows, rx))
     out: dict[_Key, _Matches] = {}
     for key, found in zip(keys, pl.collect_all(queries), strict=True):
         if found.height:
             out[key] = _Matches(found["row"].to_list(), found["m"].to_list())
     return out
+
+
+def _matches_of(rows: pl.LazyFrame, rx: str) -> pl.LazyFrame:
+    """Row and value of every match of ``rx`` in column ``v`` of ``rows``, in text order."""
+    return (
+        rows.select("row", pl.col("v").str.extract_all(rx).alias("m"))
+        .filter(pl.col("m").list.len() > 0)
+        .explode("m")
+    )
 
 
 def _with_offsets(batches: list[pa.RecordBatch]) -> Iterable[tuple[pa.RecordBatch, int]]:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from senim.discovery._detector import Detector, Pattern
 
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex group matching any of ``words`` (letters, spaces, hyphens and dots only)."""
+    return "(?:" + "|".join(w.replace(".", r"\.") for w in words) + ")"
+
+
 # a street named after a person may end in a lower-case Kazakh title: Төле би, Қабанбай батыр,
 # Абылай хан (in Russian also declined: Кабанбай батыра, Абылай хана)
 _TITLE = r"(?:[ ](?:би|батыр|батыра|хан|хана)\b)?"
@@ -18,13 +25,19 @@ _RU_STREET = (
 _RU_HOUSE = rf"(?:,?[ ]?(?:д\.|дом|зд\.|здание|корп\.|корпус|стр\.)?[ ]?{_NUM})?"
 _RU_FLAT = rf"(?:,?[ ]?(?:кв\.|квартира|оф\.|офис|каб\.)[ ]?{_NUM})?"
 # Kazakh: Абай даңғылы, 10-үй, 5-пәтер / Сәтбаев көшесі 22 / Самал-2 шағын ауданы
-_KK_STREET = (
-    r"(?:көшесі|даңғылы|шағын ауданы|ықшам ауданы|ықшамауданы|тұйық көшесі|алаңы|к-сі|даң\.)"
-)
+_KK_STREET_WORDS = (
+    "көшесі", "даңғылы", "шағын ауданы", "ықшам ауданы", "ықшамауданы", "тұйық көшесі", "алаңы",
+    "к-сі", "даң.",
+)  # fmt: skip
+_KK_STREET = _alternation(_KK_STREET_WORDS)
 _KK_HOUSE = rf"(?:,?[ ]?{_NUM}(?:[ ]?-?[ ]?үй)?)?"
 _KK_FLAT = rf"(?:,?[ ]?{_NUM}[ ]?-?[ ]?(?:пәтер|кеңсе))?"
 # English: 12 Abay Avenue, Apt 5 / 221B Baker Street
-_EN_STREET = r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Ln\.|Drive|Dr\.)"
+_EN_STREET_WORDS = (
+    "Street", "St.", "Avenue", "Ave.", "Road", "Rd.", "Boulevard", "Blvd.", "Lane", "Ln.", "Drive",
+    "Dr.",
+)  # fmt: skip
+_EN_STREET = _alternation(_EN_STREET_WORDS)
 _EN_FLAT = rf"(?:,?[ ](?:Apt\.?|Apartment|Suite|Flat)[ ]?{_NUM})?"
 
 
@@ -46,11 +59,13 @@ class AddressDetector(Detector):
             name="address_kk",
             regex=rf"{_NAME}[ ]{_KK_STREET}{_KK_HOUSE}{_KK_FLAT}",
             score=0.5,
+            requires=_KK_STREET_WORDS,
         ),
         Pattern(
             name="address_en",
             regex=rf"{_NUM}[ ][{_UP}][\w\-]*(?:[ ][{_UP}][\w\-]*){{0,2}}[ ]{_EN_STREET}{_EN_FLAT}",
             score=0.5,
+            requires=_EN_STREET_WORDS,
         ),
     )
     boundary = "alnum"
