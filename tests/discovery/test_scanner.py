@@ -387,7 +387,7 @@ def _eval_texts() -> list[str]:
     ]
 
 
-def test_every_match_of_a_pattern_holds_one_of_its_required_words() -> None:
+def test_every_match_of_a_pattern_holds_one_of_its_shortcuts_words() -> None:
     """``Pattern.requires`` lets a column skip rows without those words: that is only right
     if no match can do without them (here: every match in the kk/ru/en evaluation sets)."""
     patterns = [p for d in Scanner().detectors for p in d.patterns if p.requires]
@@ -402,31 +402,84 @@ def test_every_match_of_a_pattern_holds_one_of_its_required_words() -> None:
     assert matched > 40  # Kazakh and English addresses of both sets
 
 
-def test_required_words_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shortcuts_words_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     """A column scanned with the rows lacking a pattern's required words skipped finds
     exactly what searching every row finds."""
     texts = _eval_texts()
     batch = pa.record_batch({"text": texts, "_senim_offset": [0] * len(texts)})
     scanner = Scanner(hasher=KeyedHasher(key=b"k"))
-    assert scanner._required
+    assert scanner._shortcuts
     with_words = scanner.scan_batch(batch)
-    monkeypatch.setattr(Scanner, "_required", {})
+    monkeypatch.setattr(Scanner, "_shortcuts", {})
     assert Scanner(hasher=KeyedHasher(key=b"k")).scan_batch(batch).equals(with_words)
     assert "ADDRESS" in with_words.column("entity").to_pylist()
 
 
-def test_required_words_are_matched_as_written() -> None:
+def test_shortcuts_words_are_matched_as_written() -> None:
     from senim.discovery._detector import Pattern
 
     with pytest.raises(ValueError, match="as written"):
         Pattern(name="p", regex="x", score=0.5, ignore_case=True, requires=("x",))
 
 
-def test_the_built_in_column_regexes_fit_polars_regex_cache() -> None:
-    """polars keeps the last 32 compiled regexes per thread. A batch runs every extraction
-    regex and every context gate; were there more than 32, each batch would recompile them
-    all (about 1 ms each, a third of a unit's regex time). A new built-in pattern has to
-    fit, or replace one."""
+def test_the_built_in_column_regexes_leave_room_in_polars_regex_cache() -> None:
+    """polars keeps a few dozen compiled regexes per thread, least recently used out. A
+    batch runs every extraction regex, fallback and context gate; once they no longer fit,
+    every batch compiles them all again (measured: about 25 ms more per batch, with three
+    more patterns than these). A new built-in pattern has to fit here, or replace one."""
     scanner = Scanner()
     gates = {d.context_gate for d in scanner.detectors if d.context_gate is not None}
-    assert len(set(scanner._regexes) | gates) <= 32
+    fallbacks = {other for _, other in scanner._shortcuts.values() if other is not None}
+    assert len(set(scanner._regexes) | gates | fallbacks) <= 33
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    "Асқар",
+                    "Нұрлан",
+                    "ұлы",
+                    "қызы",
+                    "uly",
+                    "kyzy",
+                    "ҰЛЫ",
+                    "truly",
+                    "July",
+                    "Ivanov",
+                    "А.",
+                    "ABAY",
+                    "Аль-Фараби",
+                    "көшесі",
+                    "Street",
+                    "12",
+                    ",",
+                    ".",
+                    " ",
+                    "  ",
+                    "\n",
+                ]
+            ),
+            max_size=12,
+        ).map("".join),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_shortcut_extracts_what_the_regex_alone_extracts(texts: list[str]) -> None:
+    """Rows are split by a shortcut's words (PERSON's units, ADDRESS's street words): the
+    matches are those of the regex run on every row, in the same order."""
+    from senim.discovery._scanner import _extract, _extraction_regexes
+
+    scanner = Scanner()
+    keys = [(rx, None) for d in scanner.detectors for rx in _extraction_regexes(d)]
+    keys = [k for k in keys if k[0] in scanner._shortcuts]
+    assert len(keys) == 3
+    frame = pl.DataFrame({"v": texts}).with_row_index("row")
+    fast = _extract(frame, keys, scanner._shortcuts)
+    plain = _extract(frame, keys)
+    assert fast.keys() == plain.keys()
+    for key, found in plain.items():
+        assert (fast[key].rows, fast[key].values) == (found.rows, found.values)

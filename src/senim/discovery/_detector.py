@@ -168,6 +168,13 @@ class Detector:
         anything outside the unit; ``None`` means candidates need the whole text."""
         return None
 
+    def unit_fallback(self) -> tuple[tuple[str, ...], str] | None:
+        """``(words, regex)``: in a text holding none of ``words`` (literal, case as
+        written), :meth:`unit_regex` has exactly the matches of ``regex``, a faster one.
+        In a column, only the rows holding one of the words are searched with the unit
+        regex itself (``None``: every row is)."""
+        return None
+
     def candidates(self, text: str) -> Iterator[Candidate]:
         """Spans matching a pattern and respecting the boundary rule."""
         seen: set[tuple[int, int]] = set()

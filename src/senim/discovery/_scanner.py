@@ -388,7 +388,7 @@ class Scanner:
             for rx in _extraction_regexes(det)
             if present is None or rx in present
         }
-        extracted = _extract(frame, list(wanted), self._required)
+        extracted = _extract(frame, list(wanted), self._shortcuts)
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -574,15 +574,22 @@ class Scanner:
         return tuple({rx: None for det in self.detectors for rx in _extraction_regexes(det)})
 
     @cached_property
-    def _required(self) -> dict[str, tuple[str, ...]]:
-        """The words each extraction regex requires (:attr:`Pattern.requires`), if any."""
-        return {
-            p.rust(): p.requires
-            for det in self.detectors
-            if det.extracts_by_pattern()
-            for p in det.patterns
-            if p.requires
-        }
+    def _shortcuts(self) -> dict[str, _Shortcut]:
+        """For extraction regexes that have one, the words a row must hold to be searched
+        with the regex itself, and the regex for the other rows (``None``: no match there):
+        a pattern's :attr:`~Pattern.requires`, a unit regex's :meth:`~Detector.unit_fallback`.
+        """
+        found: dict[str, _Shortcut] = {}
+        for det in self.detectors:
+            if det.extracts_by_pattern():
+                for p in det.patterns:
+                    if p.requires:
+                        found.setdefault(p.rust(), (p.requires, None))
+                continue
+            unit, fallback = det.unit_regex(), det.unit_fallback()
+            if unit is not None and fallback is not None:
+                found.setdefault(unit, fallback)
+        return found
 
     def _column(self, name: str | None) -> _ColumnContext:
         """What the column name says to each detector, worked out once per name."""
@@ -859,21 +866,23 @@ class _Matches:
         ]
 
 
+_Shortcut = tuple[tuple[str, ...], str | None]
+
+
 def _extract(
-    frame: pl.DataFrame,
-    keys: Sequence[_Key],
-    required: Mapping[str, tuple[str, ...]] | None = None,
+    frame: pl.DataFrame, keys: Sequence[_Key], shortcuts: Mapping[str, _Shortcut] | None = None
 ) -> dict[_Key, _Matches]:
     """Every match of each regex in column ``v`` (rows and values, not located), per key.
 
     All regexes run in one polars call (in parallel); keys that match nowhere are absent.
-    Each distinct gate is searched for once, and a regex with ``required`` words
-    (:attr:`~senim.discovery._detector.Pattern.requires`) runs only on the rows holding one.
+    Each distinct gate is searched for once. A regex with a shortcut (words, other regex;
+    see :attr:`Scanner._shortcuts`) runs only on the rows holding one of the words (one
+    Aho-Corasick pass), the other regex on the rest, and the parts are put back in row order.
     """
-    required = required or {}
+    shortcuts = shortcuts or {}
     tests: dict[str | tuple[str, ...], str] = {}  # gate regex or words -> column of answers
     for rx, gate in keys:
-        for test in (gate, required.get(rx)):
+        for test in (gate, shortcuts[rx][0] if rx in shortcuts else None):
             if test is not None and test not in tests:
                 tests[test] = f"_t{len(tests)}"
     if tests:
@@ -887,12 +896,25 @@ def _extract(
         )
     lazy = frame.lazy()
     queries = []
+    parts: list[int] = []
     for rx, gate in keys:
         rows = lazy.filter(pl.col(tests[gate])) if gate is not None else lazy
-        words = required.get(rx)
-        queries.append(_matches_of(rows.filter(pl.col(tests[words])) if words else rows, rx))
+        if rx not in shortcuts:
+            queries.append(_matches_of(rows, rx))
+            parts.append(1)
+            continue
+        words, otherwise = shortcuts[rx]
+        held = pl.col(tests[words])
+        queries.append(_matches_of(rows.filter(held), rx))
+        if otherwise is not None:
+            queries.append(_matches_of(rows.filter(~held), otherwise))
+        parts.append(1 if otherwise is None else 2)
+    found_all = iter(pl.collect_all(queries))
     out: dict[_Key, _Matches] = {}
-    for key, found in zip(keys, pl.collect_all(queries), strict=True):
+    for key, count in zip(keys, parts, strict=True):
+        found = next(found_all)
+        if count == 2:
+            found = pl.concat([found, next(found_all)]).sort("row", maintain_order=True)
         if found.height:
             out[key] = _Matches(found["row"].to_list(), found["m"].to_list())
     return out
