@@ -57,9 +57,9 @@ saves, and text (85% distinct in the speed benchmark) gains nothing from it."""
 _MEMOS = ("_memo", "_near", "_columns", "_shown")
 """The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
+"""Columns whose values average at most this many characters are treated as table cells."""
 _PRESENT_HEAD = 1024
 """Rows of a column of cells tested first for the regexes present (see :meth:`Scanner._present`)."""
-"""Columns whose values average at most this many characters are treated as table cells."""
 _STACKED_VALUES = 1 << 16
 """At most this many values of columns scanned together (see :meth:`Scanner._scan_columns`)."""
 _UNSEEN: Any = object()
@@ -895,26 +895,23 @@ def _extract(
             for test, name in tests.items()
         )
     lazy = frame.lazy()
-    queries = []
-    parts: list[int] = []
+    plans: list[list[pl.LazyFrame]] = []  # per key: its queries, put together afterwards
     for rx, gate in keys:
         rows = lazy.filter(pl.col(tests[gate])) if gate is not None else lazy
         if rx not in shortcuts:
-            queries.append(_matches_of(rows, rx))
-            parts.append(1)
+            plans.append([_matches_of(rows, rx)])
             continue
         words, otherwise = shortcuts[rx]
         held = pl.col(tests[words])
-        queries.append(_matches_of(rows.filter(held), rx))
+        plan = [_matches_of(rows.filter(held), rx)]
         if otherwise is not None:
-            queries.append(_matches_of(rows.filter(~held), otherwise))
-        parts.append(1 if otherwise is None else 2)
-    found_all = iter(pl.collect_all(queries))
+            plan.append(_matches_of(rows.filter(~held), otherwise))
+        plans.append(plan)
+    collected = iter(pl.collect_all([q for plan in plans for q in plan]))
     out: dict[_Key, _Matches] = {}
-    for key, count in zip(keys, parts, strict=True):
-        found = next(found_all)
-        if count == 2:
-            found = pl.concat([found, next(found_all)]).sort("row", maintain_order=True)
+    for key, plan in zip(keys, plans, strict=True):
+        parts = [next(collected) for _ in plan]
+        found = parts[0] if len(parts) == 1 else pl.concat(parts).sort("row", maintain_order=True)
         if found.height:
             out[key] = _Matches(found["row"].to_list(), found["m"].to_list())
     return out

@@ -188,6 +188,9 @@ def _main_script_hidden(visible: bool) -> Iterator[None]:
         main.__file__ = path
 
 
+_POLARS_THREADS = "POLARS_MAX_THREADS"
+
+
 def polars_threads(processes: int) -> str:
     """Threads of polars' pool for each of ``processes`` scanning processes: the cores
     shared among them (at least one each).
@@ -211,9 +214,6 @@ def _helper_threads(processes: int) -> Iterator[None]:
         yield
     finally:
         os.environ.pop(_POLARS_THREADS, None)
-
-
-_POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
 def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor:
