@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -185,3 +186,23 @@ def test_polars_threads_are_the_cores_shared_out(
 ) -> None:
     monkeypatch.setattr(_helpers, "cpu_count", lambda: cores)
     assert _helpers.polars_threads(processes) == threads
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe capacity is set on Linux only")
+def test_the_pipes_to_helpers_hold_a_whole_batch() -> None:
+    import fcntl
+
+    pool = _helpers.start_pool(1)
+    try:
+        ends = (pool._call_queue._reader, pool._result_queue._reader)  # type: ignore[attr-defined]
+        sizes = [fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) for end in ends]
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert sizes == [min(limit, _helpers._PIPE_BYTES)] * 2
+        # and batches still travel both ways through them
+        texts = ["ИИН 900101300007 " * 20_000]  # 340 KB of text, findings of some MB
+        batch = pa.record_batch({"text": texts})
+        blob = pickle.dumps(Scanner())
+        found, _ = pool.submit(_helpers.run, blob, batch, "big", 0).result()
+        assert found.num_rows == 20_000
+    finally:
+        pool.shutdown()

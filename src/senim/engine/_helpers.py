@@ -226,10 +226,43 @@ def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecuto
     pool = ProcessPoolExecutor(
         max_workers=helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_init
     )
+    _widen_pipes(pool)
     with _main_script_hidden(main_script), _helper_threads(helpers + 1):
         for _ in range(helpers):
             pool.submit(_noop)
     return pool
+
+
+_PIPE_BYTES = 1 << 20
+"""Capacity asked for the pipes that carry batches to helpers and findings back (Linux's
+default is 64 KB, and its default ceiling for unprivileged processes 1 MB)."""
+
+
+def _widen_pipes(pool: ProcessPoolExecutor) -> None:
+    """Let a batch (about 0.7 MB of text) or its findings (2-3 MB) cross a helper's pipes in
+    a few writes instead of dozens.
+
+    A pipe holds 64 KB by default. The side that writes a batch is a thread of the CLI's
+    process, and the side that reads findings too: each of them needs the interpreter lock
+    after every 64 KB, which this process's scanning thread holds, so a helper waited about
+    a tenth of each batch's time for its findings to leave and the next batch to arrive.
+    Linux only (``F_SETPIPE_SZ``); where a pipe cannot be widened (another system, a lower
+    limit) it stays as it is. The pipes are the executor's own queues
+    (``concurrent.futures.process``), looked up defensively.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setsize is None:  # pragma: no cover - not Linux
+        return
+    for queue, end in (("_call_queue", "_writer"), ("_result_queue", "_writer")):
+        conn = getattr(getattr(pool, queue, None), end, None)
+        try:
+            fcntl.fcntl(conn.fileno(), setsize, _PIPE_BYTES)  # type: ignore[union-attr]
+        except (AttributeError, OSError, ValueError):
+            continue
 
 
 def estimate_bytes(paths: Iterable[str], enough: int) -> int:
