@@ -483,3 +483,36 @@ def test_a_shortcut_extracts_what_the_regex_alone_extracts(texts: list[str]) -> 
     assert fast.keys() == plain.keys()
     for key, found in plain.items():
         assert (fast[key].rows, fast[key].values) == (found.rows, found.values)
+
+
+def test_the_garbage_collector_pauses_while_a_batch_is_scanned() -> None:
+    import gc
+
+    from senim.discovery import Detector, DetectorRegistry, Pattern
+
+    seen: list[bool] = []
+
+    class Probe(Detector):
+        name = "probe"
+        entity = "PROBE"
+        patterns = (Pattern(name="p", regex=r"EMP-\d{6}", score=0.8),)
+
+        def validate(self, value: str) -> bool | None:
+            seen.append(gc.isenabled())
+            return True
+
+    scanner = Scanner(registry=DetectorRegistry([Probe()]))
+    batch = pa.record_batch({"text": ["EMP-000001", "x EMP-000002"]})
+    assert gc.isenabled()
+    assert scanner.scan_batch(batch).num_rows == 2
+    table = pa.Table.from_batches([batch, batch])  # tables and slices take the same path
+    assert scanner.scan_batch(table).num_rows == 4
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()  # on again afterwards
+    gc.disable()  # and a collector the caller turned off stays off
+    try:
+        scanner.scan_batch(batch)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

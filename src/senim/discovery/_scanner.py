@@ -15,9 +15,11 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -244,24 +246,28 @@ class Scanner:
         """Findings in every text-like column of ``batch`` (see module doc for reserved columns).
 
         Records are numbered from ``record_offset`` unless the batch carries ``_senim_record``.
+        Python's cyclic garbage collector is paused meanwhile (:func:`_collector_paused`).
         """
+        with _collector_paused():
+            return self._scan_batch(batch, source, record_offset, columns)
+
+    def _scan_batch(
+        self,
+        batch: pa.RecordBatch | pa.Table,
+        source: str,
+        record_offset: int,
+        columns: Sequence[str] | None,
+    ) -> pa.RecordBatch:
         if isinstance(batch, pa.RecordBatch) and batch.num_rows > _SLICE_ROWS:
             # bounded working memory: polars intermediates grow with the rows in flight
             parts = [
-                self.scan_batch(
-                    batch.slice(lo, _SLICE_ROWS),
-                    source=source,
-                    record_offset=record_offset + lo,
-                    columns=columns,
-                )
+                self._scan_batch(batch.slice(lo, _SLICE_ROWS), source, record_offset + lo, columns)
                 for lo in range(0, batch.num_rows, _SLICE_ROWS)
             ]
             return _concat(parts)
         if isinstance(batch, pa.Table):
             parts = [
-                self.scan_batch(
-                    b, source=source, record_offset=record_offset + off, columns=columns
-                )
+                self._scan_batch(b, source, record_offset + off, columns)
                 for b, off in _with_offsets(batch.to_batches())
             ]
             return _concat(parts)
@@ -813,6 +819,26 @@ def _extraction_regexes(det: Detector) -> tuple[str, ...]:
         return tuple(p.rust() for p in det.patterns)
     unit = det.unit_regex()
     return (unit,) if unit is not None else ()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector does not run inside the block (unless it was off).
+
+    Scanning a batch allocates hundreds of thousands of objects that live until its
+    findings are built (hits, spans, explanations) and forms no reference cycles, so the
+    collector only walked them again and again: about 4% of a scan at a threshold of
+    10,000 allocations. Objects freed by reference counting go as usual; anything cyclic
+    made inside the block is collected after it.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
