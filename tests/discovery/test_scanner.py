@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
 from senim.discovery._api import scan_table, to_arrow
 from senim.discovery._model import findings_from_batch
+from senim.discovery._scanner import _PRESENT_HEAD
 from senim.errors import InputError, UsageError
 
 ROWS = {
@@ -348,7 +349,7 @@ def test_columns_scanned_together_find_what_each_column_alone_finds(
     assert {r[1] for r in together} >= {"a", "b", "client_phone", "note", "iin_number", "d"}
 
 
-@pytest.mark.parametrize("row", [0, 3, 1023, 1024, 2999])
+@pytest.mark.parametrize("row", [0, 3, _PRESENT_HEAD - 1, _PRESENT_HEAD, 2999])
 def test_a_value_in_any_row_of_a_column_of_cells_is_found(
     row: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,6 +374,27 @@ def test_a_value_in_any_row_of_a_column_of_cells_is_found(
     assert sorted((f.record, f.entity) for f in found) == sorted(
         [(row, "KZ_IIN"), (5 if row != 5 else 6, "EMAIL")]
     )
+
+
+def test_a_column_of_mixed_cells_is_searched_with_every_pattern() -> None:
+    """When the first rows of a column of cells already hold most kinds of value (short
+    messages), the rest is not tested: every pattern is extracted, and a kind that occurs
+    only further down is found as well."""
+    kinds = [
+        "ИИН 900101300007", "тел. +7 701 234 56 78", "8 (727) 250-00-00", "a.b@mail.kz",
+        "KZ86 125K ZT50 0410 0100", "DE89 3704 0044 0532 0130 00", "4111 1111 1111 1111",
+        "4111111111111111", "10.0.0.1", "2001:db8::1", "госномер 123 ABC 02",
+        "паспорт N12345678", "дата рождения 12.03.1985", "born 1985-03-12",
+        "индекс 050000", "A05K8P3", "Иванов Сергей Петрович", "ул. Абая 10",
+        "BIN 700140000019", "жеке куәлік 041234567",
+    ]  # fmt: skip
+    cells = [kinds[i % len(kinds)] for i in range(3000)]
+    cells[2999] = "+44 20 7946 0958"  # PHONE, nowhere in the head
+    scanner = Scanner()
+    frame = pl.DataFrame({"v": cells}).with_row_index("row")
+    assert scanner._present(frame) == set(scanner._regexes)
+    found = findings_from_batch(scanner.scan_batch(pa.record_batch({"note": cells})))
+    assert (2999, "PHONE") in {(f.record, f.entity) for f in found}
 
 
 def _eval_texts() -> list[str]:

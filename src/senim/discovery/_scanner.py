@@ -60,8 +60,11 @@ _MEMOS = ("_memo", "_near", "_columns", "_shown")
 """The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
-_PRESENT_HEAD = 1024
+_PRESENT_HEAD = 256
 """Rows of a column of cells tested first for the regexes present (see :meth:`Scanner._present`)."""
+_PRESENT_MIXED = 0.5
+"""Share of the regexes found in the head of a column of cells from which the rest of it
+is not tested (see :meth:`Scanner._present`)."""
 _STACKED_VALUES = 1 << 16
 """At most this many values of columns scanned together (see :meth:`Scanner._scan_columns`)."""
 _UNSEEN: Any = object()
@@ -559,15 +562,19 @@ class Scanner:
         spares an extraction each. Free text holds every kind, so there it would only add.
 
         The first :data:`_PRESENT_HEAD` rows are tested first, and only the regexes absent
-        from them on the other rows: short documents (sentences, messages) hold most kinds
-        of value within a few rows, where testing every pattern on every row would cost
-        about a tenth of their scan, and a column of one kind pays little for the head.
+        from them on the other rows: a column of one kind pays little for the head. When the
+        head already holds at least :data:`_PRESENT_MIXED` of the regexes (short documents,
+        messages: most kinds of value within a few rows), every regex is extracted and the
+        rest is not tested: testing a regex on the rest costs about what extracting it does,
+        and only rules out the few still absent.
         """
         present: set[str] = set()
         rest = self._regexes
         for part in (frame.head(_PRESENT_HEAD), frame.slice(_PRESENT_HEAD)):
             if not rest or not part.height:
                 continue
+            if present and len(present) >= _PRESENT_MIXED * len(self._regexes):
+                return set(self._regexes)
             found = part.select(
                 pl.col("v").str.contains(rx).any().alias(str(i)) for i, rx in enumerate(rest)
             ).row(0)
