@@ -66,6 +66,8 @@ class UnitStream(Generic[T]):
     """Batches held: as joinable rows, as the reader gave them, their source's name and
     record offset."""
     _parts: list[Part[T]] = field(default_factory=list)
+    _names: set[str] = field(default_factory=set)
+    """Every source name of the rows held (the parts' names together)."""
     _marks: list[Any] = field(default_factory=list)
     _rows: int = 0
     _bytes: int = 0
@@ -81,7 +83,7 @@ class UnitStream(Generic[T]):
         if (
             # rows by a name already held (the next batch of a large file, or two sources
             # by one name, whose findings could not be told apart) start a new unit
-            any(not names.isdisjoint(p.names) for p in self._parts)
+            not names.isdisjoint(self._names)
             or (self._held and not self._held[0][0].schema.equals(rows.schema))
             or self._rows + rows.num_rows > self.max_rows
             or self._bytes + rows.nbytes > self.max_bytes
@@ -91,6 +93,7 @@ class UnitStream(Generic[T]):
         self._held.append((rows, batch, name, offset))
         self._rows += rows.num_rows
         self._bytes += rows.nbytes
+        self._names |= names
         if last is not None and last.tag is tag:  # an archive's next member
             last.names |= names
         else:
@@ -113,6 +116,7 @@ class UnitStream(Generic[T]):
         if self._held:
             held, parts, marks = self._held, self._parts, self._marks
             self._held, self._parts, self._marks = [], [], []
+            self._names = set()
             self._rows = self._bytes = 0
             if len(held) == 1:  # as the reader gave it
                 _, batch, name, offset = held[0]
