@@ -342,3 +342,14 @@ def test_bounded_slices_keep_every_row_in_order(rows: int, limit: int) -> None:
     if rows > 1 and batch.nbytes > limit:
         assert len(parts) > 1
         assert max(p.num_rows for p in parts) == max(1, rows * limit // batch.nbytes)
+
+
+def test_open_file_takes_a_path_or_a_string(tmp_path: Path) -> None:
+    from senim.sources import open_file
+
+    path = tmp_path / "clients.jsonl"
+    path.write_text('{"iin": "900101300007"}\n', encoding="utf-8")
+    for named in (path, str(path)):
+        source = open_file(named)
+        assert source.name == str(path)
+        assert [b.num_rows for b in source.batches()] == [1]

@@ -228,9 +228,9 @@ class _Renamed(_Wrapper):
         return self.inner.open()
 
 
-def open_file(path: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
+def open_file(path: str | Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
     """The source for one file (an explicitly named file is never silently skipped)."""
-    source = open_blob(FileBlob(path), limits=limits)
+    source = open_blob(FileBlob(Path(path)), limits=limits)
     assert source is not None
     return source
 
