@@ -538,3 +538,18 @@ def test_the_garbage_collector_pauses_while_a_batch_is_scanned() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_expressions_are_built_once_and_tests_never_share_a_column() -> None:
+    from senim.discovery._scanner import _expression, _test_column
+
+    assert _expression("extract", r"\d{12}") is _expression("extract", r"\d{12}")
+    tests = [r"(?i)иин", ("ұлы", "қызы"), ("ұлы",), "(?i)('ұлы',)"]
+    assert len({_test_column(t) for t in tests}) == len(tests)
+    frame = pl.DataFrame({"v": ["Нұрлан ұлы", "иин 1", "x"]})
+    got = frame.with_columns(_expression("test", t) for t in tests)
+    assert got.select(_test_column(t) for t in tests).rows() == [
+        (False, True, True, False),
+        (True, False, False, False),
+        (False, False, False, False),
+    ]
