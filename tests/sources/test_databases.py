@@ -139,6 +139,36 @@ def test_tables_columns_and_primary_keys(db: Db) -> None:
     assert summary[(clients, "score")].rows == 0  # floats are not scanned
 
 
+def test_tables_are_read_with_the_columns_listed_not_reflected_again(
+    db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy
+
+    from senim.sources._sql import SqlTableSource
+
+    (listed,) = DatabaseSource(db.url, include=[f"{db.schema}.clients"]).tables()
+    assert listed.columns is not None
+    assert [name for name, _ in listed.columns] == [
+        "id", "full_name", "iin_num", "birth_date", "profile", "score", "photo"
+    ]  # fmt: skip
+    reflected = SqlTableSource(
+        engine=listed.engine,
+        url_shown="x",
+        schema=listed.schema,
+        table=listed.table,
+        primary_key=listed.primary_key,
+    )
+    by_reflection = pa.Table.from_batches(list(reflected.batches()))
+
+    def no_reflection(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the table was reflected again")
+
+    monkeypatch.setattr(sqlalchemy, "Table", no_reflection)
+    from_listing = pa.Table.from_batches(list(listed.batches()))
+    assert from_listing.equals(by_reflection)  # same columns, types and values
+    assert listed.row_count() == 4
+
+
 def test_sample_limits_rows_per_table(db: Db) -> None:
     report = scan_database(db.url, include=[f"{db.schema}.clients"], sample=1)
     (source,) = report.sources

@@ -137,13 +137,23 @@ class DatabaseSource:
             )
             found: list[SqlTableSource] = []
             for schema in schemas:
+                names = []
                 for table in sorted(inspector.get_table_names(schema=schema)):
                     qualified = f"{schema}.{table}" if schema else table
                     if self.include and not _matches(qualified, self.include):
                         continue
                     if self.exclude and _matches(qualified, self.exclude):
                         continue
-                    pk = inspector.get_pk_constraint(table, schema=schema) or {}
+                    names.append(table)
+                if not names:
+                    continue
+                # every table's columns and key in one pass (a query per kind where the
+                # dialect can), not a full reflection of each table when it is read
+                columns = inspector.get_multi_columns(schema=schema, filter_names=names)
+                keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=names)
+                for table in names:
+                    cols = _for_table(columns, schema, table) or []
+                    pk = _for_table(keys, schema, table) or {}
                     found.append(
                         SqlTableSource(
                             engine=engine,
@@ -152,6 +162,7 @@ class DatabaseSource:
                             table=table,
                             primary_key=tuple(pk.get("constrained_columns") or ()),
                             sample=self.sample,
+                            columns=tuple((c["name"], c["type"]) for c in cols) or None,
                         )
                     )
         except SQLAlchemyError as exc:
@@ -161,6 +172,13 @@ class DatabaseSource:
             engine.dispose()
             raise InputError("source.db_no_tables", source=shown)
         return found
+
+
+def _for_table(found: dict[tuple[str | None, str], Any], schema: str | None, table: str) -> Any:
+    """A table's entry in an inspector's ``get_multi_*`` answer (keyed by schema and table;
+    the default schema may come back as ``None``)."""
+    entry = found.get((schema, table))
+    return entry if entry is not None else found.get((None, table))
 
 
 class SqlTableSource:
@@ -177,12 +195,16 @@ class SqlTableSource:
         table: str,
         primary_key: tuple[str, ...] = (),
         sample: int | None = None,
+        columns: tuple[tuple[str, Any], ...] | None = None,
     ) -> None:
         self.engine = engine
         self.schema = schema
         self.table = table
         self.primary_key = primary_key
         self.sample = sample
+        self.columns = columns
+        """The table's columns (name, SQLAlchemy type) as listed; ``None``: reflected when
+        the table is read."""
         qualified = f"{schema}.{table}" if schema else table
         self.name = f"{url_shown}#{qualified}"
         self.format = engine.dialect.name
@@ -190,8 +212,14 @@ class SqlTableSource:
         self.problems: list[InputError] = []
 
     def _table(self) -> Any:
-        from sqlalchemy import MetaData, Table
+        from sqlalchemy import MetaData, Table, column, table
 
+        if self.columns is not None:  # listed with the database's tables: no reflection
+            return table(
+                self.table,
+                *(column(name, type_) for name, type_ in self.columns),
+                schema=self.schema,
+            )
         return Table(self.table, MetaData(), schema=self.schema, autoload_with=self.engine)
 
     def row_count(self) -> int:
