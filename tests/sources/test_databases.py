@@ -232,6 +232,37 @@ def test_connection_dropped_mid_scan(db: Db, monkeypatch: pytest.MonkeyPatch) ->
     assert report.entity_counts["KZ_IIN"] == report.sources[0].records
 
 
+def _senim_connections(db: Db) -> int:
+    if db.backend == "postgresql":
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'senim-scan'"
+        params: dict[str, str] = {}
+    else:
+        sql = (
+            "SELECT count(*) FROM information_schema.processlist "
+            "WHERE db = :db AND id <> CONNECTION_ID()"
+        )
+        params = {"db": db.name}
+    with db.admin.connect() as conn:
+        return int(conn.execute(text(sql), params).scalar_one())
+
+
+def test_a_scan_leaves_no_connection_open(db: Db) -> None:
+    """Tables share one connection while a database is scanned; it is closed when every
+    table has been read, or when the tables are dropped unread."""
+    if db.backend == "sqlite":
+        pytest.skip("SQLite has no server connection")
+    report = scan_database(db.url, include=db.include)
+    assert not report.problems
+    assert _senim_connections(db) == 0
+    tables = DatabaseSource(db.url, include=db.include).tables()
+    assert len(tables) > 1
+    assert list(tables[0].batches())  # one read, the others not
+    tables[0].row_count()
+    assert _senim_connections(db) == 1  # kept for the next table
+    del tables
+    assert _senim_connections(db) == 0
+
+
 def test_refused_connection_is_one_problem_and_exit_3(tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text(f"iin\n{IIN}\n", encoding="utf-8")
