@@ -950,9 +950,9 @@ def _matches_of(rows: pl.LazyFrame, rx: str) -> pl.LazyFrame:
 
 
 _Test = str | tuple[str, ...] | None
-_EXPRESSIONS: dict[tuple[str, _Test], pl.Expr] = {}
 
 
+@lru_cache(maxsize=1024)
 def _expression(kind: str, arg: _Test) -> pl.Expr:
     """The polars expression of ``kind`` for a regex or a tuple of words (``arg``), built
     once per process: building an expression in Python costs about as much as running it
@@ -964,29 +964,23 @@ def _expression(kind: str, arg: _Test) -> pl.Expr:
     ``test``: per row, does the regex match or does a word occur (``arg`` a tuple of words),
     as a column of its own; ``passed`` / ``failed``: that column, or its negation.
     """
-    key = (kind, arg)
-    found = _EXPRESSIONS.get(key)
-    if found is not None:
-        return found
     v = pl.col("v")
     if kind == "any":
         assert isinstance(arg, str)
-        found = v.str.contains(arg).any().alias(arg)
-    elif kind == "extract":
+        return v.str.contains(arg).any().alias(arg)
+    if kind == "extract":
         assert isinstance(arg, str)
-        found = v.str.extract_all(arg).alias("m")
-    elif kind == "matched":
-        found = pl.col("m").list.len() > 0
-    elif kind == "test":
+        return v.str.extract_all(arg).alias("m")
+    if kind == "matched":
+        return pl.col("m").list.len() > 0
+    if kind == "test":
         test = v.str.contains(arg) if isinstance(arg, str) else v.str.contains_any(list(arg or ()))
-        found = test.alias(_test_column(arg))
-    elif kind == "passed":
-        found = pl.col(_test_column(arg))
-    elif kind == "failed":
-        found = ~pl.col(_test_column(arg))
-    else:  # pragma: no cover - a programming error
-        raise ValueError(kind)
-    return _remember(_EXPRESSIONS, key, found)
+        return test.alias(_test_column(arg))
+    if kind == "passed":
+        return pl.col(_test_column(arg))
+    if kind == "failed":
+        return ~pl.col(_test_column(arg))
+    raise ValueError(kind)  # pragma: no cover - a programming error
 
 
 def _test_column(test: _Test) -> str:
