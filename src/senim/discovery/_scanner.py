@@ -832,9 +832,8 @@ def _collector_paused() -> Iterator[None]:
 
     Scanning a batch allocates hundreds of thousands of objects that live until its
     findings are built (hits, spans, explanations) and forms no reference cycles, so the
-    collector only walked them again and again: about 4% of a scan at a threshold of
-    10,000 allocations. Objects freed by reference counting go as usual; anything cyclic
-    made inside the block is collected after it.
+    collector would only walk them again and again. Objects freed by reference counting go
+    as usual; anything cyclic made inside the block is collected after it.
     """
     if not gc.isenabled():
         yield
@@ -956,8 +955,7 @@ _Test = str | tuple[str, ...] | None
 def _expression(kind: str, arg: _Test) -> pl.Expr:
     """The polars expression of ``kind`` for a regex or a tuple of words (``arg``), built
     once per process: building an expression in Python costs about as much as running it
-    on a batch of a few rows, and a batch runs dozens of them (a table of a few rows cost
-    8.8 ms, a third of it building expressions).
+    on a batch of a few rows, and a batch runs dozens of them.
 
     ``any``: does ``arg`` match in some row of column ``v`` (named after the regex);
     ``extract``: its matches in each row, as ``m``; ``matched``: rows with a match in ``m``;

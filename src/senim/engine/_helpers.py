@@ -244,8 +244,8 @@ def _widen_pipes(pool: ProcessPoolExecutor) -> None:
 
     A pipe holds 64 KB by default. The side that writes a batch is a thread of the CLI's
     process, and the side that reads findings too: each of them needs the interpreter lock
-    after every 64 KB, which this process's scanning thread holds, so a helper waited about
-    a tenth of each batch's time for its findings to leave and the next batch to arrive.
+    after every 64 KB, which this process's scanning thread holds, so a helper waited
+    between batches for its findings to leave and the next batch to arrive.
     Linux only (``F_SETPIPE_SZ``); where a pipe cannot be widened (another system, a lower
     limit) it stays as it is. The pipes are the executor's own queues
     (``concurrent.futures.process``), looked up defensively.

@@ -89,8 +89,7 @@ def _engine(url: str) -> Any:
         # one connection kept between tables (checked before reuse: a server may have
         # dropped it), more opened only while several are in use; closed once every
         # table of the listing has been read (:class:`_Lease`). A new connection per table
-        # cost PyMySQL about 25 ms (it builds an SSL context each time) and PostgreSQL a
-        # handshake.
+        # costs PyMySQL an SSL context and PostgreSQL a handshake.
         engine = create_engine(
             parsed,
             connect_args=connect_args,
