@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,10 +233,12 @@ def test_connection_dropped_mid_scan(db: Db, monkeypatch: pytest.MonkeyPatch) ->
     assert report.entity_counts["KZ_IIN"] == report.sources[0].records
 
 
-def _senim_connections(db: Db) -> int:
+def _connections(db: Db, tag: str) -> int:
+    """Connections to the scratch database (MariaDB) or tagged ``tag`` (PostgreSQL, whose
+    schemas share one database with the tests of other workers), other than the asking one."""
     if db.backend == "postgresql":
-        sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'senim-scan'"
-        params: dict[str, str] = {}
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = :tag"
+        params = {"tag": tag}
     else:
         sql = (
             "SELECT count(*) FROM information_schema.processlist "
@@ -246,21 +249,41 @@ def _senim_connections(db: Db) -> int:
         return int(conn.execute(text(sql), params).scalar_one())
 
 
+def _settles_at(db: Db, tag: str, expected: int) -> int:
+    """The count once it reaches ``expected``, or after 10 s: a server drops a closed
+    connection from its list a moment after the client has closed it."""
+    deadline = time.monotonic() + 10
+    while (found := _connections(db, tag)) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
 def test_a_scan_leaves_no_connection_open(db: Db) -> None:
     """Tables share one connection while a database is scanned; it is closed when every
     table has been read, or when the tables are dropped unread."""
     if db.backend == "sqlite":
         pytest.skip("SQLite has no server connection")
-    report = scan_database(db.url, include=db.include)
+    tag = "senim-test-" + db.name
+    url = f"{db.url}?application_name={tag}" if db.backend == "postgresql" else db.url
+    report = scan_database(url, include=db.include)
     assert not report.problems
-    assert _senim_connections(db) == 0
-    tables = DatabaseSource(db.url, include=db.include).tables()
+    assert _settles_at(db, tag, 0) == 0
+    tables = DatabaseSource(url, include=db.include).tables()
     assert len(tables) > 1
     assert list(tables[0].batches())  # one read, the others not
     tables[0].row_count()
-    assert _senim_connections(db) == 1  # kept for the next table
+    assert _connections(db, tag) == 1  # kept for the next table
     del tables
-    assert _senim_connections(db) == 0
+    assert _settles_at(db, tag, 0) == 0
+
+
+def test_url_options_win_over_senims_defaults(db: Db) -> None:
+    if db.backend != "postgresql":
+        pytest.skip("application_name is PostgreSQL's")
+    tag = "senim-test-" + db.name
+    (table, *_) = DatabaseSource(f"{db.url}?application_name={tag}", include=db.include).tables()
+    assert list(table.batches())
+    assert _connections(db, tag) == 1  # senim's own name would have been senim-scan
 
 
 def test_refused_connection_is_one_problem_and_exit_3(tmp_path: Path) -> None:

@@ -85,6 +85,8 @@ def _engine(url: str) -> Any:
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "senim-scan"}
     elif backend == "mysql":
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
+    # options the URL gives itself (``?application_name=nightly&connect_timeout=30``) win
+    connect_args = {k: v for k, v in connect_args.items() if k not in parsed.query}
     try:
         # one connection kept between tables (checked before reuse: a server may have
         # dropped it), more opened only while several are in use; closed once every
