@@ -45,6 +45,9 @@ class Db:
 
         self.backend = backend
         self.name = "senim_scan_" + uuid.uuid4().hex[:8]
+        # senim's PostgreSQL connections carry this name (the URL's option wins over
+        # senim-scan), so a test counts or kills only its own, not other workers'
+        self.tag = "senim-test-" + self.name
         if backend == "sqlite":
             self.url = f"sqlite:///{tmp_path / 'clients.db'}"
             self.admin = create_engine(self.url)
@@ -53,7 +56,7 @@ class Db:
             self.admin = create_engine(normalise_url(SERVERS["postgresql"]))
             with self.admin.begin() as conn:
                 conn.execute(text(f"CREATE SCHEMA {self.name}"))
-            self.url = SERVERS["postgresql"]
+            self.url = f"{SERVERS['postgresql']}?application_name={self.tag}"
             self.schema = self.name
         else:
             root = create_engine(normalise_url(SERVERS["mysql"]))
@@ -182,15 +185,6 @@ def test_include_matching_nothing_is_a_problem(db: Db) -> None:
     assert [p.key for p in report.problems] == ["source.db_no_tables"]
 
 
-def _kill_sql(backend: str) -> str:
-    if backend == "postgresql":
-        return (
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'senim-scan' AND pid <> pg_backend_pid()"
-        )
-    return "SELECT id FROM information_schema.processlist WHERE db = :db AND id <> CONNECTION_ID()"
-
-
 class _DropsAfterFirstBatch:
     """Wraps a table source; after its first batch the server kills senim's connection."""
 
@@ -207,9 +201,19 @@ class _DropsAfterFirstBatch:
         yield next(it)
         with self.db.admin.begin() as conn:
             if self.db.backend == "postgresql":
-                conn.execute(text(_kill_sql("postgresql")))
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = :tag AND pid <> pg_backend_pid()"
+                    ),
+                    {"tag": self.db.tag},
+                )
             else:
-                for (pid,) in conn.execute(text(_kill_sql("mysql")), {"db": self.db.name}).all():
+                sql = (
+                    "SELECT id FROM information_schema.processlist "
+                    "WHERE db = :db AND id <> CONNECTION_ID()"
+                )
+                for (pid,) in conn.execute(text(sql), {"db": self.db.name}).all():
                     conn.execute(text(f"KILL {int(pid)}"))
         yield from it
 
@@ -233,27 +237,25 @@ def test_connection_dropped_mid_scan(db: Db, monkeypatch: pytest.MonkeyPatch) ->
     assert report.entity_counts["KZ_IIN"] == report.sources[0].records
 
 
-def _connections(db: Db, tag: str) -> int:
-    """Connections to the scratch database (MariaDB) or tagged ``tag`` (PostgreSQL, whose
-    schemas share one database with the tests of other workers), other than the asking one."""
+def _connections(db: Db) -> int:
+    """senim's connections to the scratch database (MariaDB) or with the scratch tag
+    (PostgreSQL, whose schemas share one database with the other workers' tests)."""
     if db.backend == "postgresql":
         sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = :tag"
-        params = {"tag": tag}
     else:
         sql = (
             "SELECT count(*) FROM information_schema.processlist "
             "WHERE db = :db AND id <> CONNECTION_ID()"
         )
-        params = {"db": db.name}
     with db.admin.connect() as conn:
-        return int(conn.execute(text(sql), params).scalar_one())
+        return int(conn.execute(text(sql), {"tag": db.tag, "db": db.name}).scalar_one())
 
 
-def _settles_at(db: Db, tag: str, expected: int) -> int:
-    """The count once it reaches ``expected``, or after 10 s: a server drops a closed
-    connection from its list a moment after the client has closed it."""
+def _settles_at_zero(db: Db) -> int:
+    """The count once it reaches 0, or after 10 s: a server drops a closed connection from
+    its list a moment after the client has closed it."""
     deadline = time.monotonic() + 10
-    while (found := _connections(db, tag)) != expected and time.monotonic() < deadline:
+    while (found := _connections(db)) and time.monotonic() < deadline:
         time.sleep(0.05)
     return found
 
@@ -263,27 +265,25 @@ def test_a_scan_leaves_no_connection_open(db: Db) -> None:
     table has been read, or when the tables are dropped unread."""
     if db.backend == "sqlite":
         pytest.skip("SQLite has no server connection")
-    tag = "senim-test-" + db.name
-    url = f"{db.url}?application_name={tag}" if db.backend == "postgresql" else db.url
-    report = scan_database(url, include=db.include)
+    report = scan_database(db.url, include=db.include)
     assert not report.problems
-    assert _settles_at(db, tag, 0) == 0
-    tables = DatabaseSource(url, include=db.include).tables()
+    assert _settles_at_zero(db) == 0
+    tables = DatabaseSource(db.url, include=db.include).tables()
     assert len(tables) > 1
     assert list(tables[0].batches())  # one read, the others not
     tables[0].row_count()
-    assert _connections(db, tag) == 1  # kept for the next table
+    assert _connections(db) == 1  # kept for the next table
     del tables
-    assert _settles_at(db, tag, 0) == 0
+    assert _settles_at_zero(db) == 0
 
 
 def test_url_options_win_over_senims_defaults(db: Db) -> None:
+    """The scratch PostgreSQL URL names its connections (``?application_name=``)."""
     if db.backend != "postgresql":
         pytest.skip("application_name is PostgreSQL's")
-    tag = "senim-test-" + db.name
-    (table, *_) = DatabaseSource(f"{db.url}?application_name={tag}", include=db.include).tables()
+    (table, *_) = DatabaseSource(db.url, include=db.include).tables()
     assert list(table.batches())
-    assert _connections(db, tag) == 1  # senim's own name would have been senim-scan
+    assert _connections(db) == 1  # under senim's own name it would be 0
 
 
 def test_refused_connection_is_one_problem_and_exit_3(tmp_path: Path) -> None:
