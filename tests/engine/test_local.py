@@ -253,3 +253,95 @@ def test_cli_incremental(tmp_path: Path, clients: Path) -> None:
     assert "1 unchanged source(s) taken from the previous scan" in second.output
     a, b = json.loads(first.stdout), json.loads(second.stdout)
     assert a["findings"] == b["findings"]
+
+
+def _unit_batch() -> pa.RecordBatch:
+    """A table of three columns with findings in each, 40 rows."""
+    rows = range(40)
+    return pa.record_batch(
+        {
+            "fio": [f"Иванов Иван Иванович {i}" for i in rows],
+            "iin": [IINS[i % 3] if i % 5 else None for i in rows],
+            "email": [f"user{i}@mail.kz" for i in rows],
+        }
+    )
+
+
+@pytest.mark.parametrize("cut", [1, 17, 39])
+def test_a_unit_cut_in_two_gives_the_findings_of_the_whole(cut: int) -> None:
+    """The tail's boundary unit is scanned in two pieces: put back together, they give what
+    one scan of the unit gives, in the same order (column by column), and its row counts."""
+    from senim.discovery._scanner import Scanner
+    from senim.engine._batch import scan_unit
+    from senim.engine._local import _Split
+
+    scanner = Scanner()
+    batch = _unit_batch()
+    whole = scan_unit(scanner, batch, source="t.csv", record_offset=100)
+    first = scan_unit(scanner, batch.slice(0, cut), source="t.csv", record_offset=100, count=False)
+    rest = scan_unit(scanner, batch.slice(cut), source="t.csv", record_offset=100 + cut)
+    assert first[1] == []  # a piece is not counted: its unit is
+    merged = _Split((batch, "t.csv", 100), [first, rest]).result()
+    assert len({c for c in whole[0].column("column").to_pylist()}) == 3
+    assert merged[0].equals(whole[0])
+    assert merged[1] == whole[1]
+
+
+def test_the_pace_shares_the_tail_so_both_sides_end_together() -> None:
+    from senim.engine._local import _Pace
+
+    pace = _Pace()
+    # no pace measured yet: this process and each helper alike
+    assert pace.share_here(300, helpers=1, results=0) == 150
+    assert pace.share_here(300, helpers=2, results=0) == 100
+    pace.here_rows, pace.here_s = 1000, 1.0  # 1,000 rows/s here
+    pace.first_back, pace.last_back, pace.rows_back = 1.0, 3.0, 1000  # 500 rows/s there
+    # nothing queued: here ends with 2/3 of the rows, as the helpers end the rest
+    assert pace.share_here(300, helpers=1, results=0) == 200
+    # handing back 4 results takes this process 0.1 s each: 0.4 s less for scanning
+    pace.handed, pace.taking_s = 10, 1.0
+    assert pace.share_here(3000, helpers=1, results=4) == round((3000 / 500 - 0.4) / (3 / 1000))
+    # taking back would outlast the helpers: all of the tail goes to them; a large backlog
+    # there: all of it stays here
+    assert pace.share_here(30, helpers=1, results=1000) == 0
+
+
+@pytest.mark.parametrize("share", ["none", "third", "all"])
+def test_the_tail_cut_anywhere_gives_the_serial_findings(
+    clients: Path, monkeypatch: pytest.MonkeyPatch, share: str
+) -> None:
+    """However the last units are shared out (cut inside a unit, or not), the findings and
+    column summaries are those of a serial scan, in the same order."""
+    from senim.engine._local import _Pace
+
+    def forced(self: _Pace, rows: int, helpers: int, results: int) -> int:
+        return {"none": 0, "third": rows // 3, "all": rows}[share]
+
+    monkeypatch.setattr(_Pace, "share_here", forced)
+    serial = scan_paths([clients], workers=1)
+    pooled = scan_paths([clients], workers=2)
+    assert pooled.findings.equals(serial.findings)
+    assert [(c.column, c.rows, c.verdict) for c in pooled.columns] == [
+        (c.column, c.rows, c.verdict) for c in serial.columns
+    ]
+
+
+@pytest.mark.parametrize("share", [0, 50, 100, 120])
+def test_a_cut_unit_keeps_its_record_numbers(monkeypatch: pytest.MonkeyPatch, share: int) -> None:
+    """Units without record numbers of their own are numbered from their offset: a piece
+    cut from a unit's middle goes on from the unit's offset."""
+    from senim.discovery._scanner import Scanner
+    from senim.engine._local import LocalEngine, _Pace
+
+    monkeypatch.setattr(_Pace, "share_here", lambda self, rows, helpers, results: share)
+    units = [(_unit_batch(), "t.csv", 1000 * i) for i in range(4)]
+    scanner = Scanner()
+    with LocalEngine(scanner=scanner, workers=1) as engine:
+        serial = list(engine.run(iter(units)))
+    with LocalEngine(scanner=scanner, workers=2) as engine:
+        pooled = list(engine.run(iter(units)))
+    assert len(pooled) == len(serial) == 4
+    for (found, counts), (want, want_counts) in zip(pooled, serial, strict=True):
+        assert found.equals(want)
+        assert counts == want_counts
+    assert {r // 1000 for r in serial[3][0].column("record").to_pylist()} == {3}

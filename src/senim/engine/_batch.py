@@ -18,9 +18,15 @@ RowCount = tuple[str, str, int]
 
 
 def scan_unit(
-    scanner: Scanner, batch: pa.RecordBatch, *, source: str, record_offset: int = 0
+    scanner: Scanner,
+    batch: pa.RecordBatch,
+    *,
+    source: str,
+    record_offset: int = 0,
+    count: bool = True,
 ) -> tuple[pa.RecordBatch, list[RowCount]]:
-    """Scan one batch: findings (``FINDINGS_SCHEMA``) and row counts per (source, column).
+    """Scan one batch: findings (``FINDINGS_SCHEMA``) and row counts per (source, column)
+    (none without ``count``: a piece of a unit, counted whole by its engine).
 
     Database rows carry their primary key in ``_senim_key``; it is attached to each finding
     as ``key``, with any personal value inside it masked (a table keyed by IIN).
@@ -47,7 +53,7 @@ def scan_unit(
             found.schema.field("key"),
             pa.array(shown, pa.string()),
         )
-    return found, row_counts(batch, source)
+    return found, row_counts(batch, source) if count else []
 
 
 def _protect_key(scanner: Scanner, key: str | None, memo: dict[str, str]) -> str | None:

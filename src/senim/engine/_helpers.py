@@ -156,7 +156,7 @@ def _noop() -> None:
 
 
 def run(
-    blob: bytes, batch: pa.RecordBatch, source: str, offset: int
+    blob: bytes, batch: pa.RecordBatch, source: str, offset: int, *, count: bool = True
 ) -> tuple[pa.RecordBatch, list[RowCount]]:
     """In a helper: scan one batch with the scanner pickled in ``blob``."""
     global _scanner
@@ -164,7 +164,7 @@ def run(
 
     if _scanner is None or _scanner[0] != blob:
         _scanner = (blob, pickle.loads(blob))
-    return scan_unit(_scanner[1], batch, source=source, record_offset=offset)
+    return scan_unit(_scanner[1], batch, source=source, record_offset=offset, count=count)
 
 
 @contextmanager

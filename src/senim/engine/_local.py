@@ -4,10 +4,12 @@ Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this 
 ``N - 1`` spawned helpers, each with its own copy of the scanner. This process keeps each
 helper supplied with up to two batches not yet finished and scans the next one itself, so
 one core is not spent only on reading and writing while two more processes each hold a
-full scanner. Findings come back in input order, and the batches held (sent, scanned, not
-yet handed back) are bounded, so memory stays bounded however large the input is. The last
-batch of a run (a scan hands all its sources to one run) is always scanned here: this
-process would otherwise only wait for the helpers to finish it. Batches travel through
+full scanner. Findings come back in input order, and the batches held (read ahead, sent,
+scanned, not yet handed back) are bounded, so memory stays bounded however large the input
+is. The input's last batches (a scan hands all its sources to one run) are shared out once
+its end is in sight, so that this process and the helpers finish together: this process
+takes the rows at the end and the helpers those before them, a batch on the boundary cut
+in two, as many as each side can scan at the pace measured so far. Batches travel through
 threads of this process, so while helpers run this thread hands over the interpreter lock
 more often.
 """
@@ -18,8 +20,9 @@ import gc
 import os
 import pickle
 import sys
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Literal
@@ -27,7 +30,7 @@ from typing import Literal
 import pyarrow as pa
 
 from senim.discovery._scanner import Scanner
-from senim.engine._batch import RowCount, scan_unit
+from senim.engine._batch import RowCount, row_counts, scan_unit
 from senim.engine._helpers import (
     AUTO_POOL_BYTES,
     cpu_count,
@@ -40,6 +43,10 @@ from senim.engine._helpers import (
 __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pandas_probe"]
 
 Workers = int | Literal["auto"]
+
+_AHEAD = 3
+"""Units read ahead of the one handed out: once the input's end is among them, the rest is
+shared out so that this process and the helpers finish together."""
 
 _GC_YOUNG = 10_000
 """Allocations between collections of young objects in scanning processes (Python: 700)."""
@@ -110,9 +117,9 @@ class LocalEngine:
             )
         return self._pool
 
-    def _local(self, unit: Unit) -> Result:
+    def _local(self, unit: Unit, *, count: bool = True) -> Result:
         batch, source, offset = unit
-        return scan_unit(self.scanner, batch, source=source, record_offset=offset)
+        return scan_unit(self.scanner, batch, source=source, record_offset=offset, count=count)
 
     def run(self, units: Iterator[Unit]) -> Iterator[Result]:
         """Findings for each unit, in order. A dead helper raises ``BrokenProcessPool``."""
@@ -122,53 +129,113 @@ class LocalEngine:
             return
         pool = self._get_pool()
         helpers = self.workers - 1
-        # each entry: a helper's future, or a result this process computed
-        pending: deque[Future[Result] | Result] = deque()
+        # each entry: a helper's future, a result this process computed, or a unit scanned
+        # in pieces
+        pending: deque[_Entry] = deque()
+        pace = _Pace()
         failure: BaseException | None = None
         units = iter(units)
+        ahead: deque[Unit] = deque()
+        ended = False
 
-        def pull() -> Unit | None:
-            nonlocal failure
-            try:
-                return next(units)
-            except StopIteration:
-                return None
-            except Exception as exc:  # a reader failed: finish what was read, then raise
-                failure = exc
-                return None
+        def busy() -> int:
+            return sum(1 for p in pending if isinstance(p, Future) and not p.done())
+
+        def read_ahead() -> None:
+            nonlocal failure, ended
+            while not ended and len(ahead) <= _AHEAD:
+                try:
+                    ahead.append(next(units))
+                except StopIteration:
+                    ended = True
+                except Exception as exc:  # a reader failed: finish what was read, then raise
+                    failure = exc
+                    ended = True
 
         # batches travel to and from helpers through threads of this process, which wait
         # for the interpreter lock while this thread scans: hand it over sooner
         switch = sys.getswitchinterval()
         sys.setswitchinterval(min(switch, _SWITCH_INTERVAL))
         try:
-            following = pull()
-            while following is not None:
-                unit = following
-                following = pull()  # one unit ahead: is this one the last?
-                busy = sum(1 for p in pending if isinstance(p, Future) and not p.done())
-                # the last unit is scanned here: this process would only wait for it
-                if busy < 2 * helpers and following is not None:
-                    pending.append(pool.submit(run, self._blob, *unit))
+            read_ahead()
+            while ahead:
+                if ended:  # the rest of the input is here: share it out
+                    tail = self._tail(pool, list(ahead), pace, helpers, len(pending))
+                    pending.extend(tail)
+                    ahead.clear()
+                    break
+                if busy() < 2 * helpers:
+                    pending.append(pace.submit(pool, self._blob, ahead.popleft()))
                 else:
-                    pending.append(self._local(unit))
+                    pending.append(pace.local(self._local, ahead.popleft()))
+                    # the helpers may have run dry meanwhile: supply them before handing
+                    # results back (writing them takes a while)
+                    while not ended and ahead and busy() < 2 * helpers:
+                        pending.append(pace.submit(pool, self._blob, ahead.popleft()))
                 # hand back what is done; if this process ran ahead of a slow helper, wait
                 while pending and (_ready(pending[0]) or len(pending) > 2 * self.workers):
                     head = pending.popleft()
-                    yield head.result() if isinstance(head, Future) else head
+                    pace.handed_back(head)
+                    result = _result(head)
+                    began = time.perf_counter()
+                    yield result
+                    pace.taken(time.perf_counter() - began)
+                read_ahead()
             while pending:
-                head = pending.popleft()
-                yield head.result() if isinstance(head, Future) else head
+                yield _result(pending.popleft())
         except BrokenProcessPool:
             self.reset()
             raise
         finally:
             sys.setswitchinterval(switch)
             for item in pending:
-                if isinstance(item, Future):
-                    item.cancel()
+                for piece in item.pieces if isinstance(item, _Split) else [item]:
+                    if isinstance(piece, Future):
+                        piece.cancel()
         if failure is not None:
             raise failure
+
+    def _tail(
+        self,
+        pool: ProcessPoolExecutor,
+        tail: list[Unit],
+        pace: _Pace,
+        helpers: int,
+        held: int,
+    ) -> list[_Entry]:
+        """Share the last units out so that this process and the helpers finish together.
+
+        This process takes the rows at the end and the helpers those before them, as many
+        as they can scan in the time their backlog leaves (from the pace of both sides so
+        far, and the time this process spends handing back each of the ``held`` results
+        and the tail's); a unit on the boundary is cut in two. This process would otherwise sit idle
+        while a helper works through the batches queued for it.
+        """
+        rows = [unit[0].num_rows for unit in tail]
+        here = pace.share_here(sum(rows), helpers, held + len(tail))
+        cut = sum(rows) - here  # rows before this go to the helpers
+        sent: list[list[Future[Result] | Unit]] = []
+        start = 0
+        for unit, n in zip(tail, rows, strict=True):
+            batch, source, offset = unit
+            k = min(max(cut - start, 0), n)  # this unit's rows for the helpers
+            start += n
+            if k == n:
+                sent.append([pace.submit(pool, self._blob, unit)])
+            elif k == 0:
+                sent.append([unit])
+            else:
+                first = (batch.slice(0, k), source, offset)
+                rest = (batch.slice(k), source, offset + k)
+                sent.append([pace.submit(pool, self._blob, first, count=False), rest])
+        out: list[_Entry] = []
+        for unit, pieces in zip(tail, sent, strict=True):
+            done = [
+                pace.local(self._local, p, count=len(pieces) == 1) if isinstance(p, tuple) else p
+                for p in pieces
+            ]
+            out.append(done[0] if len(done) == 1 else _Split(unit, done))
+        return out
 
     def reset(self) -> None:
         if self._pool is not None:
@@ -187,5 +254,105 @@ class LocalEngine:
         self.close()
 
 
-def _ready(item: Future[Result] | Result) -> bool:
-    return not isinstance(item, Future) or item.done()
+class _Split:
+    """A unit scanned in two pieces, the first by a helper: its findings in the order one
+    scan of the whole unit gives (column by column, rows in order), and its row counts."""
+
+    def __init__(self, unit: Unit, pieces: list[Future[Result] | Result]) -> None:
+        self.unit = unit
+        self.pieces = pieces
+
+    def done(self) -> bool:
+        return all(_ready(p) for p in self.pieces)
+
+    def result(self) -> Result:
+        batch, source, _ = self.unit
+        found = pa.concat_batches(
+            [p.result()[0] if isinstance(p, Future) else p[0] for p in self.pieces]
+        )
+        columns = found.column("column").to_pylist()
+        if len(set(columns)) > 1:  # a table: column by column, as one scan of the unit
+            where = {name: i for i, name in enumerate(batch.schema.names)}
+            order = sorted(range(len(columns)), key=lambda i: where.get(columns[i], -1))
+            found = found.take(pa.array(order, pa.int64()))
+        return found, row_counts(batch, source)
+
+
+_Entry = Future[Result] | Result | _Split
+
+
+class _Pace:
+    """How fast this process and the helpers scan (rows per second), from the batches
+    done so far, and the rows sent to helpers and not yet back."""
+
+    def __init__(self) -> None:
+        self.scans = 0
+        self.here_rows = 0
+        self.here_s = 0.0
+        self.sent: dict[Future[Result], int] = {}
+        """Rows of each helper batch not yet handed back (pruned by :meth:`handed_back`)."""
+        self.first_back = self.last_back = 0.0
+        self.rows_back = 0
+        """Rows the helpers sent back after their first batch, between the two times."""
+        self.handed = 0
+        self.taking_s = 0.0
+        """Results handed back, and the time their taker (writing them) held this thread."""
+
+    def submit(
+        self, pool: ProcessPoolExecutor, blob: bytes, unit: Unit, *, count: bool = True
+    ) -> Future[Result]:
+        future = pool.submit(run, blob, *unit, count=count)
+        rows = unit[0].num_rows
+        self.sent[future] = rows
+        future.add_done_callback(lambda _: self._back(rows))  # in the pool's thread
+        return future
+
+    def _back(self, rows: int) -> None:
+        now = time.monotonic()
+        if self.first_back:
+            self.rows_back += rows
+        else:
+            self.first_back = now
+        self.last_back = now
+
+    def handed_back(self, item: _Entry) -> None:
+        if isinstance(item, Future):
+            self.sent.pop(item, None)
+
+    def local(self, scan: Callable[..., Result], unit: Unit, *, count: bool = True) -> Result:
+        began = time.perf_counter()
+        result = scan(unit, count=count)
+        self.scans += 1
+        if self.scans > 1:  # the first batch pays for loading detector data: not counted
+            self.here_s += time.perf_counter() - began
+            self.here_rows += unit[0].num_rows
+        return result
+
+    def taken(self, seconds: float) -> None:
+        self.handed += 1
+        self.taking_s += seconds
+
+    def share_here(self, rows: int, helpers: int, results: int) -> int:
+        """Rows of the ``rows`` left that this process should scan itself, so that it ends
+        when the helpers end what they hold and the rest; besides scanning, it still hands
+        back ``results`` results."""
+        first, last, back = self.first_back, self.last_back, self.rows_back
+        here = self.here_rows / self.here_s if self.here_s else 0.0
+        there = back / (last - first) if last > first else 0.0
+        if not here or not there:  # no pace yet: every process alike
+            here, there = 1.0, float(helpers)
+        queued = sum(n for f, n in list(self.sent.items()) if not f.done())
+        if last:  # the helpers went on since the last batch came back
+            queued -= int(there * (time.monotonic() - last))
+        taking = results * self.taking_s / self.handed if self.handed else 0.0
+        # here: share / here + taking; there: (queued + rows - share) / there; both equal
+        share = round(((max(queued, 0) + rows) / there - taking) / (1 / here + 1 / there))
+        return min(max(share, 0), rows)
+
+
+def _result(item: _Entry) -> Result:
+    return item if isinstance(item, tuple) else item.result()
+
+
+def _ready(item: _Entry) -> bool:
+    return not isinstance(item, Future | _Split) or item.done()
