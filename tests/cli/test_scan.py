@@ -243,12 +243,13 @@ def test_closed_output_pipe_stops_quietly(tmp_path: Path) -> None:
 def test_scanning_a_file_loads_only_what_it_needs(
     tmp_path: Path, fresh_python: Callable[[str], list[str]]
 ) -> None:
-    """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code, pandas or numpy,
-    and the CLI itself loads without pyarrow, polars or numpy.
+    """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code, pandas, numpy,
+    pydantic or pyarrow's Parquet module, and the CLI itself loads without pyarrow, polars
+    or numpy.
 
-    They belong to database sources and the scan state, HTML reports, and explicit pandas
-    and numpy conversions; each costs a scanning process start-up time (and memory) for
-    nothing.
+    They belong to database sources and the scan state, HTML reports, explicit pandas and
+    numpy conversions, archive limits and Parquet files (with pyarrow's cloud filesystems);
+    each costs a scanning process start-up time (and memory) for nothing.
     """
     data = tmp_path / "docs.jsonl"
     data.write_text('{"text": "Иванов Иван, ИИН 900101300007"}\n', encoding="utf-8")
@@ -258,7 +259,8 @@ def test_scanning_a_file_loads_only_what_it_needs(
         # the command line is parsed (and helper processes started) before the data libraries
         "print(sorted(m for m in ('pyarrow', 'polars', 'numpy') if m in sys.modules))\n"
         f"app(['scan', {str(data)!r}, '-f', 'jsonl', '--no-progress'], standalone_mode=False)\n"
-        "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas', 'numpy')\n"
+        "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas', 'numpy', 'pydantic', "
+        "'pyarrow.parquet')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = fresh_python(probe)

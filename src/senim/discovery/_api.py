@@ -19,7 +19,6 @@ from senim.discovery._report import ScanReport, SourceResult
 from senim.discovery._scanner import Scanner
 from senim.errors import InputError, SenimError
 from senim.sources import Skipped, Source, SourceKind, iter_sources
-from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits
 from senim.sources._base import MAX_CACHED_FINDINGS, fingerprint_of, first_line, problems_of
 from senim.sources._sql import is_database_url, iter_database_sources
 
@@ -35,6 +34,7 @@ __all__ = [
 if TYPE_CHECKING:  # no import cycle at run time
     from senim.engine import FindingsSink, Workers
     from senim.engine._stream import Part, UnitStream
+    from senim.sources._limits import ArchiveLimits
     from senim.sources._state import Cached, ScanState
 
 
@@ -123,7 +123,7 @@ def scan_paths(
     sample: int | None = None,
     workers: Workers = 1,
     state: ScanState | None = None,
-    limits: ArchiveLimits = DEFAULT_LIMITS,
+    limits: ArchiveLimits | None = None,
     keep_findings: bool = True,
     on_findings: Callable[[pa.RecordBatch], None] | None = None,
 ) -> ScanReport:

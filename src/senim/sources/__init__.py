@@ -12,7 +12,7 @@ from senim._lazy import lazy_attributes as _lazy_attributes
 
 _LAZY: dict[str, str] = {
     "SUFFIXES": "senim.sources._files",
-    "ArchiveLimits": "senim.sources._archive",
+    "ArchiveLimits": "senim.sources._limits",
     "CsvFileSource": "senim.sources._csv",
     "DatabaseSource": "senim.sources._sql",
     "DocxSource": "senim.sources._office",
@@ -65,12 +65,13 @@ __getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:
-    from senim.sources._archive import ArchiveLimits, ZipSource
+    from senim.sources._archive import ZipSource
     from senim.sources._base import Source, SourceKind
     from senim.sources._csv import CsvFileSource
     from senim.sources._decode import detect_encoding
     from senim.sources._files import SUFFIXES, Skipped, iter_sources, open_blob, open_file
     from senim.sources._json import JsonFileSource, JsonLinesSource
+    from senim.sources._limits import ArchiveLimits
     from senim.sources._office import DocxSource, PdfSource, XlsxSource
     from senim.sources._parquet import ParquetFileSource
     from senim.sources._sql import DatabaseSource, SqlTableSource, is_database_url

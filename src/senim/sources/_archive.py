@@ -14,39 +14,20 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
 
 from senim.errors import InputError
 from senim.sources._base import SOURCE_COL, Progress, SourceKind, first_line, problems_of
 from senim.sources._blob import Blob, LimitedReader, SpooledBlob, _BlobSource, _Member
 
-__all__ = ["ArchiveLimits", "ZipSource"]
+if TYPE_CHECKING:
+    from senim.sources._limits import ArchiveLimits
+
+__all__ = ["ZipSource"]
 
 STREAMED = (".csv", ".tsv", ".txt", ".text", ".log", ".md", ".json", ".jsonl", ".ndjson")
-
-
-class ArchiveLimits(BaseModel):
-    """Limits against zip bombs (defaults fit real exports; raise them deliberately)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    max_members: int = Field(default=10_000, gt=0, description="Members per archive.")
-    max_total_bytes: int = Field(
-        default=8 << 30, gt=0, description="Uncompressed bytes per archive (all members)."
-    )
-    max_ratio: float = Field(
-        default=200.0, gt=1, description="Uncompressed/compressed size, for members > 64 MiB."
-    )
-    ratio_floor: int = Field(
-        default=64 << 20, ge=0, description="Members smaller than this skip the ratio check."
-    )
-    max_depth: int = Field(default=2, ge=0, description="Archives nested inside archives.")
-
-
-DEFAULT_LIMITS = ArchiveLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +64,12 @@ class ZipSource(_BlobSource):
         path: str | Path | Blob,
         *,
         name: str | None = None,
-        limits: ArchiveLimits = DEFAULT_LIMITS,
+        limits: ArchiveLimits | None = None,
     ) -> None:
+        from senim.sources._limits import archive_limits
+
         super().__init__(path, name=name)
-        self.limits = limits
+        self.limits = archive_limits(limits)
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         from senim.sources._files import open_blob

@@ -16,12 +16,12 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._archive import DEFAULT_LIMITS, ArchiveLimits, ZipSource
+from senim.sources._archive import ZipSource
 from senim.sources._base import Progress, Source, first_line
 from senim.sources._blob import (
     Blob,
@@ -38,6 +38,9 @@ from senim.sources._json import JsonFileSource, JsonLinesSource
 from senim.sources._office import DocxSource, PdfSource, XlsxSource
 from senim.sources._parquet import ParquetFileSource
 from senim.sources._text import TextFileSource
+
+if TYPE_CHECKING:
+    from senim.sources._limits import ArchiveLimits
 
 __all__ = ["STDIN", "SUFFIXES", "Skipped", "iter_sources", "open_blob", "open_file"]
 
@@ -103,7 +106,7 @@ def _suffix(filename: str) -> str:
 
 
 def open_blob(
-    blob: Blob, *, in_folder: bool = False, limits: ArchiveLimits = DEFAULT_LIMITS
+    blob: Blob, *, in_folder: bool = False, limits: ArchiveLimits | None = None
 ) -> Source | None:
     """The reader for a blob, or ``None`` for a binary file of unknown format in a folder.
 
@@ -114,6 +117,9 @@ def open_blob(
     head = _head(blob)
     magic = sniff_magic(head)
     if suffix == ".gz":
+        from senim.sources._limits import archive_limits
+
+        limits = archive_limits(limits)
         if magic != "gzip":
             raise InputError(
                 "source.disguised", source=blob.name, actual=magic or "text", expected="gzip"
@@ -124,7 +130,7 @@ def open_blob(
         inner_suffix = _suffix(inner.filename)
         if inner_suffix not in SUFFIXES or inner_suffix in _TEXTUAL:
             return _by_name_or_content(inner, inner_suffix, in_folder, limits)
-        spooled = _spool(inner, limits)
+        spooled = _spool(inner)
         source = _by_name_or_content(spooled, inner_suffix, in_folder, limits)
         if source is None:
             spooled.spool.close()
@@ -161,7 +167,7 @@ def _head(blob: Blob) -> bytes:
         raise read_error(blob.name, exc) from exc
 
 
-def _spool(blob: Blob, limits: ArchiveLimits) -> SpooledBlob:
+def _spool(blob: Blob) -> SpooledBlob:
     try:
         with blob.open() as src:
             spool = spooled_copy(src)
@@ -173,7 +179,11 @@ def _spool(blob: Blob, limits: ArchiveLimits) -> SpooledBlob:
 
 
 def _by_name_or_content(
-    blob: Blob, suffix: str, in_folder: bool, limits: ArchiveLimits, head: bytes | None = None
+    blob: Blob,
+    suffix: str,
+    in_folder: bool,
+    limits: ArchiveLimits | None,
+    head: bytes | None = None,
 ) -> Source | None:
     if head is None:
         head = _head(blob)
@@ -228,7 +238,7 @@ class _Renamed(_Wrapper):
         return self.inner.open()
 
 
-def open_file(path: str | Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> Source:
+def open_file(path: str | Path, *, limits: ArchiveLimits | None = None) -> Source:
     """The source for one file (an explicitly named file is never silently skipped)."""
     source = open_blob(FileBlob(Path(path)), limits=limits)
     assert source is not None
@@ -241,7 +251,7 @@ STDIN_NAME = "<stdin>"
 
 
 def iter_sources(
-    paths: list[str | Path], *, limits: ArchiveLimits = DEFAULT_LIMITS
+    paths: list[str | Path], *, limits: ArchiveLimits | None = None
 ) -> Iterator[Source | Skipped | InputError]:
     """Sources for ``paths`` in a stable order; folders are walked (hidden entries skipped).
 
@@ -264,7 +274,7 @@ def iter_sources(
 
 
 def stdin_source(
-    *, limits: ArchiveLimits = DEFAULT_LIMITS, stream: IO[bytes] | None = None
+    *, limits: ArchiveLimits | None = None, stream: IO[bytes] | None = None
 ) -> Iterator[Source | InputError]:
     """Standard input (or ``stream``) as one source named ``<stdin>``.
 
@@ -324,7 +334,7 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 
 
 def _one(
-    path: Path, *, in_folder: bool, limits: ArchiveLimits
+    path: Path, *, in_folder: bool, limits: ArchiveLimits | None
 ) -> Iterator[Source | Skipped | InputError]:
     try:
         source = open_blob(FileBlob(path), in_folder=in_folder, limits=limits)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from senim.errors import InputError
 from senim.sources._base import (
@@ -43,6 +42,9 @@ class ParquetFileSource(_BlobSource):
         self.row_groups = row_groups
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        # loaded here: pyarrow.parquet brings pyarrow's cloud filesystems and ssl with it
+        import pyarrow.parquet as pq
+
         self._require_content()
         handle = self.blob.path if isinstance(self.blob, FileBlob) else self.blob.open()
         try:
