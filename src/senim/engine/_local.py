@@ -141,9 +141,9 @@ class LocalEngine:
         def busy() -> int:
             return sum(1 for p in pending if isinstance(p, Future) and not p.done())
 
-        def read_ahead() -> None:
+        def read_ahead(most: int = _AHEAD + 1) -> None:
             nonlocal failure, ended
-            while not ended and len(ahead) <= _AHEAD:
+            while not ended and len(ahead) < most:
                 try:
                     ahead.append(next(units))
                 except StopIteration:
@@ -157,7 +157,7 @@ class LocalEngine:
         switch = sys.getswitchinterval()
         sys.setswitchinterval(min(switch, _SWITCH_INTERVAL))
         try:
-            read_ahead()
+            read_ahead(2)  # the helpers' first batch goes out at once (is it the last one?)
             while ahead:
                 if ended:  # the rest of the input is here: share it out
                     tail = self._tail(pool, list(ahead), pace, helpers, len(pending))
