@@ -206,3 +206,53 @@ def test_the_pipes_to_helpers_hold_a_whole_batch() -> None:
         assert found.num_rows == 20_000
     finally:
         pool.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("name", "weight"),
+    [
+        ("clients.csv", 100),
+        ("CLIENTS.PARQUET", 400),
+        ("export.pq", 400),
+        ("clients.csv.gz", 400),
+        ("letters.zip", 400),
+        ("report.xlsx", 400),
+        ("contract.docx", 400),
+        ("scan.pdf", 100),
+        ("notes", 100),
+    ],
+)
+def test_compressed_files_weigh_more(name: str, weight: int) -> None:
+    assert _helpers.scan_weight(name, 100) == weight
+
+
+def test_a_compressed_export_gets_the_helpers(tmp_path: Path) -> None:
+    """A Parquet file a quarter of the threshold holds as much text as a CSV at it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _file(folder / "a.parquet", 260)
+    assert _helpers.estimate_bytes([str(tmp_path / "in")], 1000) == 1040
+    assert _helpers.estimate_bytes([str(folder / "a.parquet")], 1000) == 1040
+
+
+def test_auto_workers_count_a_parquet_export_as_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from senim.discovery._api import scan_paths
+    from senim.engine import _local
+
+    rows = [f"Иванов Иван Иванович {i}, ИИН 900101300007" for i in range(2000)]
+    path = tmp_path / "clients.parquet"
+    pq.write_table(pa.table({"note": rows}), path, compression="zstd")
+    seen: list[int] = []
+    real = _local.LocalEngine.__init__
+
+    def spy(self: _local.LocalEngine, **kwargs: object) -> None:
+        real(self, **kwargs)  # type: ignore[arg-type]
+        seen.append(kwargs["total_bytes"])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_local.LocalEngine, "__init__", spy)
+    scan_paths([path], workers=1)
+    assert seen == [4 * path.stat().st_size]

@@ -161,7 +161,7 @@ def scan(
             "--workers",
             help=(
                 "Local engine: processes that scan (this one included), or 'auto' "
-                "(all cores for inputs over 4 MB)."
+                "(all cores for inputs over 4 MB; compressed files count four times)."
             ),
         ),
     ] = "auto",

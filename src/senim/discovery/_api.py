@@ -153,16 +153,17 @@ def scan_paths(
                 )
             else:
                 sources.append(item)
-    total = sum(s.size for s in sources)
+    from senim.engine._helpers import scan_weight
+
     if on_total is not None:
-        on_total(total)
+        on_total(sum(s.size for s in sources))  # what progress counts: bytes read
     return scan_sources(
         sources,
         scanner=scanner,
         report=report,
         on_progress=on_progress,
         workers=workers,
-        total_bytes=total,
+        total_bytes=sum(scan_weight(s.name, s.size) for s in sources),
         state=state,
         keep_findings=keep_findings,
         on_findings=on_findings,
