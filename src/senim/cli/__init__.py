@@ -82,8 +82,8 @@ def _end(code: object) -> None:
     interpreter exits as usual) while a non-daemon thread still runs, as the interpreter
     would wait for it.
     """
-    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
-    if others:
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon for t in threading.enumerate()):
         return
     status = 0 if code is None else code if isinstance(code, int) else 1
     if not isinstance(code, int | None):
