@@ -147,6 +147,14 @@ def test_stream_keeps_apart_batches_of_one_name_and_joins_archive_members() -> N
         ["long"],
     ]
     assert stream.events[3][1][0].names == {"z.zip!a.txt", "z.zip!b.txt", "z.zip!c.txt"}
+    joined = units[3][0]  # members name their rows; the file's rows get its name
+    assert joined.column(SOURCE_COL).to_pylist() == [
+        "z.zip!a.txt",
+        "z.zip!b.txt",
+        "z.zip!c.txt",
+        *["long.txt"] * 3,
+    ]
+    assert joined.column("text").to_pylist()[2:4] == ["z.zip!c.txt text", "csv line 0"]
     alone, name, offset = units[4]
     assert SOURCE_COL not in alone.schema.names  # a batch scanned alone stays as read
     assert (name, offset) == ("long.txt", 3)

@@ -39,6 +39,9 @@ _TEXT_SCHEMA = pa.schema(
     [("text", pa.string()), (OFFSET_COL, pa.int64()), (SOURCE_COL, pa.string())]
 )
 """What a joinable batch holds (``_senim_source`` is added when the reader left it out)."""
+_TEXT_NAMES = frozenset(_TEXT_SCHEMA.names)
+_TEXT_READ = pa.schema(list(_TEXT_SCHEMA)[:2])
+_SOURCE_FIELD = pa.field(SOURCE_COL, pa.string())
 
 T = TypeVar("T")
 Unit = tuple[pa.RecordBatch, str, int]
@@ -62,9 +65,10 @@ class UnitStream(Generic[T]):
     max_rows: int = UNIT_ROWS
     max_bytes: int = BATCH_BYTES
     events: deque[tuple[str, Any]] = field(default_factory=deque)
-    _held: list[tuple[pa.RecordBatch, pa.RecordBatch, str, int]] = field(default_factory=list)
-    """Batches held: as joinable rows, as the reader gave them, their source's name and
-    record offset."""
+    _held: list[tuple[pa.RecordBatch, str, int]] = field(default_factory=list)
+    """Batches held, as the reader gave them, with their source's name and record offset."""
+    _schema: pa.Schema | None = None
+    """The schema of the rows held, once joined (see :func:`_joined_schema`)."""
     _parts: list[Part[T]] = field(default_factory=list)
     _names: set[str] = field(default_factory=set)
     """Every source name of the rows held (the parts' names together)."""
@@ -73,26 +77,32 @@ class UnitStream(Generic[T]):
     _bytes: int = 0
 
     def batch(self, batch: pa.RecordBatch, tag: T, name: str, offset: int) -> Iterator[Unit]:
-        """Units to scan now for ``batch`` of source ``tag`` (rows from ``offset`` on)."""
-        rows = _joinable(batch, name)
-        if rows is None or rows.num_rows >= self.max_rows or rows.nbytes >= self.max_bytes:
+        """Units to scan now for ``batch`` of source ``tag`` (rows from ``offset`` on).
+
+        A batch that may join others is only held here; the rows held are joined into one
+        batch once, when they are flushed (:func:`_join`). Sizes are the batches' buffer
+        sizes (a slice of a larger batch counts its whole buffers: it is flushed early)."""
+        schema = _joined_schema(batch)
+        size = batch.get_total_buffer_size()
+        if schema is None or batch.num_rows >= self.max_rows or size >= self.max_bytes:
             yield from self.flush()
             yield self._unit(batch, [Part(tag, {name})], name, offset)
             return
-        names = set(pc.unique(rows.column(SOURCE_COL)).to_pylist())
+        names = _source_names(batch, name)
         if (
             # rows by a name already held (the next batch of a large file, or two sources
             # by one name, whose findings could not be told apart) start a new unit
             not names.isdisjoint(self._names)
-            or (self._held and not self._held[0][0].schema.equals(rows.schema))
-            or self._rows + rows.num_rows > self.max_rows
-            or self._bytes + rows.nbytes > self.max_bytes
+            or (self._schema is not None and not self._schema.equals(schema))
+            or self._rows + batch.num_rows > self.max_rows
+            or self._bytes + size > self.max_bytes
         ):
             yield from self.flush()
         last = self._parts[-1] if self._parts else None
-        self._held.append((rows, batch, name, offset))
-        self._rows += rows.num_rows
-        self._bytes += rows.nbytes
+        self._held.append((batch, name, offset))
+        self._schema = schema
+        self._rows += batch.num_rows
+        self._bytes += size
         self._names |= names
         if last is not None and last.tag is tag:  # an archive's next member
             last.names |= names
@@ -114,15 +124,16 @@ class UnitStream(Generic[T]):
     def flush(self) -> Iterator[Unit]:
         """The unit of the rows held, if any, then the markers that waited for it."""
         if self._held:
-            held, parts, marks = self._held, self._parts, self._marks
-            self._held, self._parts, self._marks = [], [], []
+            held, parts, marks, schema = self._held, self._parts, self._marks, self._schema
+            self._held, self._parts, self._marks, self._schema = [], [], [], None
             self._names = set()
             self._rows = self._bytes = 0
             if len(held) == 1:  # as the reader gave it
-                _, batch, name, offset = held[0]
+                batch, name, offset = held[0]
             else:
-                batch = pa.concat_batches([rows for rows, *_ in held])
-                name, offset = held[0][2], 0
+                assert schema is not None
+                batch = _join(held, schema)
+                name, offset = held[0][1], 0
             unit = self._unit(batch, parts, name, offset)
             self.events.extend(("mark", m) for m in marks)
             yield unit
@@ -132,23 +143,49 @@ class UnitStream(Generic[T]):
         return batch, name, offset
 
 
-def _joinable(batch: pa.RecordBatch, name: str) -> pa.RecordBatch | None:
-    """``batch`` with its source's name on every row, if it can join others: a text batch
-    (character offsets) or a table batch (record numbers) of a file; rows keyed by a
-    database table's primary key are not joined."""
-    names = batch.schema.names
+def _joined_schema(batch: pa.RecordBatch) -> pa.Schema | None:
+    """The schema of ``batch`` once joined with others (its source's name on every row),
+    if it can join others: a text batch (character offsets) or a table batch (record
+    numbers) of a file; rows keyed by a database table's primary key are not joined."""
+    schema = batch.schema
+    names = schema.names
     text = "text" in names and OFFSET_COL in names
     table = RECORD_COL in names and OFFSET_COL not in names
     if KEY_COL in names or not (text or table):
         return None
-    if SOURCE_COL not in names:
-        batch = batch.append_column(SOURCE_COL, pa.array([name] * batch.num_rows, pa.string()))
-    if not text:
-        return batch
-    if set(batch.schema.names) != set(_TEXT_SCHEMA.names):
-        return None
-    batch = batch.select(_TEXT_SCHEMA.names)
-    return batch if batch.schema.equals(_TEXT_SCHEMA) else None
+    if text:
+        if schema.equals(_TEXT_READ):  # what text readers give
+            return _TEXT_SCHEMA
+        if not set(names) <= _TEXT_NAMES:
+            return None
+        ok = all(schema.field(n).type == _TEXT_SCHEMA.field(n).type for n in names)
+        return _TEXT_SCHEMA if ok else None
+    return schema if SOURCE_COL in names else schema.append(_SOURCE_FIELD)
+
+
+def _source_names(batch: pa.RecordBatch, name: str) -> set[str]:
+    """The source names ``batch``'s rows carry: its own column's, or its source's name."""
+    if SOURCE_COL not in batch.schema.names:
+        return {name}
+    return set(pc.unique(batch.column(SOURCE_COL)).to_pylist())
+
+
+def _join(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
+    """The batches ``held`` as one of ``schema``: columns concatenated, and the source's
+    name put on every row of a batch that does not name its rows' sources itself."""
+    columns: list[pa.Array] = []
+    for f in schema:
+        if f.name == SOURCE_COL:
+            sources: list[str | None] = []
+            for b, name, _ in held:
+                if SOURCE_COL in b.schema.names:
+                    sources += b.column(SOURCE_COL).to_pylist()
+                else:
+                    sources += [name] * b.num_rows
+            columns.append(pa.array(sources, pa.string()))
+        else:
+            columns.append(pa.concat_arrays([b.column(f.name) for b, _, _ in held]))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def split_findings(
