@@ -27,12 +27,17 @@ from senim.discovery._api import scan_paths
 from senim.errors import InputError
 from senim.sources import JsonLinesSource, detect_encoding
 from senim.sources._base import RECORD_COL
+from senim.sources._blob import FileBlob
+from senim.sources._csv import CsvFileSource
+from senim.sources._decode import SAMPLE_BYTES
 from senim.sources._json import (
+    JsonFileSource,
     flatten,
     objects_to_batch,
     rows_to_batch,
     without_lone_surrogates,
 )
+from senim.sources._text import TextFileSource
 
 
 def _found(report) -> set[tuple[str, str | None, int | None, str]]:  # type: ignore[no-untyped-def]
@@ -353,3 +358,46 @@ def test_open_file_takes_a_path_or_a_string(tmp_path: Path) -> None:
         source = open_file(named)
         assert source.name == str(path)
         assert [b.num_rows for b in source.batches()] == [1]
+
+
+class _Counted:
+    """A file blob that counts how often it is opened."""
+
+    def __init__(self, path: Path) -> None:
+        self.inner = FileBlob(path)
+        self.opened = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def open(self):  # type: ignore[no-untyped-def]
+        self.opened += 1
+        return self.inner.open()
+
+
+@pytest.mark.parametrize(
+    ("reader", "name", "line"),
+    [
+        (TextFileSource, "a.txt", "ИИН 900101300007, тел. +7 701 123 45 67\n"),
+        (CsvFileSource, "a.csv", "900101300007,+7 701 123 45 67\n"),
+        (JsonLinesSource, "a.jsonl", '{"iin": "900101300007"}\n'),
+        (JsonFileSource, "a.json", None),
+    ],
+)
+def test_a_file_within_the_sample_is_opened_once(
+    tmp_path: Path, reader: type, name: str, line: str | None
+) -> None:
+    """Readers decode a file that fits in the encoding sample from the sample itself; a
+    larger file is read again from its start, with the same rows either way."""
+    for lines in (3, SAMPLE_BYTES // 20):  # within the sample, then well past it
+        path = tmp_path / name
+        if line is None:
+            path.write_text(json.dumps([{"iin": "900101300007"}] * lines), encoding="utf-8")
+        else:
+            head = "iin,phone\n" if name.endswith(".csv") else ""
+            path.write_text(head + line * lines, encoding="utf-8")
+        blob = _Counted(path)
+        read = pa.Table.from_batches(list(reader(blob).batches()))
+        assert blob.opened == (1 if path.stat().st_size < SAMPLE_BYTES else 2)
+        assert read.num_rows == lines
+        assert "900101300007" in str(read.slice(lines - 1).to_pylist())

@@ -7,6 +7,7 @@ disk, ``archive.zip!folder/clients.xlsx`` or ``export.csv.gz``.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import shutil
 import tempfile
@@ -298,6 +299,11 @@ class _BlobSource:
                 return fh.read(SAMPLE_BYTES)
         except OSError as exc:
             raise read_error(self.name, exc) from exc
+
+    def _reopen(self, sample: bytes) -> IO[bytes]:
+        """The blob from its start again: ``sample`` itself when it holds the whole blob
+        (a small file is opened once, not twice)."""
+        return io.BytesIO(sample) if len(sample) < SAMPLE_BYTES else self.blob.open()
 
     def _text_encoding(self, sample: bytes, declared: str | None = None) -> str:
         """``declared``, else the encoding detected in ``sample``; binary data is refused."""

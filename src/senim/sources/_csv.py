@@ -43,7 +43,7 @@ class CsvFileSource(_TextSource):
         encoding = self._text_encoding(sample, self.encoding)
         head = sample.decode(encoding, errors="replace")
         delimiter = _sniff(head, self.blob.filename)
-        with self.blob.open() as raw:
+        with self._reopen(sample) as raw:
             text = DecodedText(raw, encoding)
             reader = csv.reader(text.lines(), delimiter=delimiter, strict=True)
             names: list[str] | None = None

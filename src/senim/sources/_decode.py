@@ -58,9 +58,13 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "rar"),
 )
 
+_MAGIC_FIRST = frozenset(magic[:1] for magic, _ in _MAGIC)
+
 
 def sniff_magic(head: bytes) -> str | None:
     """The container/binary format a file starts with (``zip``, ``pdf``, ``ole``...), if any."""
+    if head[:1] not in _MAGIC_FIRST:  # most text: no magic number starts that way
+        return None
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             if kind == "exe" and len(head) > 64 and b"\x00" not in head[:64]:

@@ -142,11 +142,12 @@ class _JsonSource(_BlobSource):
         super().__init__(path, name=name)
         self.part = part
 
-    def _encoding(self) -> str:
+    def _encoding(self) -> tuple[str, bytes]:
+        """The encoding, and the first bytes it was detected in (see :meth:`_reopen`)."""
         sample = self._sample()
         if not sample.strip():
             raise InputError("source.empty", source=self.name)
-        return self._text_encoding(sample)
+        return self._text_encoding(sample), sample
 
 
 class JsonLinesSource(_JsonSource):
@@ -155,7 +156,7 @@ class JsonLinesSource(_JsonSource):
     format = "jsonl"
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        encoding = self._encoding()
+        encoding, sample = self._encoding()
         lines: list[str] = []
         numbers: list[int] = []
         bad: list[int] = []
@@ -163,7 +164,7 @@ class JsonLinesSource(_JsonSource):
         done = 0
         chars = 0
         try:
-            with self.blob.open() as raw:
+            with self._reopen(sample) as raw:
                 text = DecodedText(raw, encoding)
                 for lineno, line in enumerate(text.lines()):
                     line = line.strip(_JSON_SPACE)
@@ -242,9 +243,9 @@ class JsonFileSource(_JsonSource):
     format = "json"
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        encoding = self._encoding()
+        encoding, sample = self._encoding()
         try:
-            with self.blob.open() as raw:
+            with self._reopen(sample) as raw:
                 text = DecodedText(raw, encoding)
                 parts: list[str] = []
                 total = 0

@@ -30,7 +30,7 @@ class TextFileSource(_TextSource):
             encoding = self._text_encoding(sample, self.encoding)
             if not sample.decode(encoding, errors="replace").strip():
                 raise InputError("source.empty", source=self.name)
-            with self.blob.open() as raw:
+            with self._reopen(sample) as raw:
                 text = DecodedText(raw, encoding)
                 offset = 0
                 lines: list[str] = []
