@@ -91,3 +91,22 @@ def test_messages_in_kazakh(tmp_path: Path) -> None:
 def test_only_bad_inputs_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scan", str(tmp_path / "missing.csv")])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("one_screen", [True, False])
+def test_a_table_on_the_screen_lists_each_problem_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_screen: bool
+) -> None:
+    """Problems are listed by the table and on standard error; when both go to one terminal,
+    standard error does not repeat them (the summary line still says the scan is partial)."""
+    import senim.cli._scan as scan_module
+
+    monkeypatch.setattr(scan_module, "_one_screen", lambda: one_screen)
+    (tmp_path / "a.csv").write_text(f"iin\n{IIN}\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "table", "--no-progress"])
+    assert result.exit_code == 3
+    problem = message("source.empty", None, source=str(tmp_path / "empty.txt"))
+    assert result.stdout.count(problem) == 1  # in the table
+    assert result.stderr.count(problem) == (0 if one_screen else 1)
+    assert message("scan.partial", None, count=1) in result.stderr

@@ -304,8 +304,11 @@ def scan(
             write_text_output(render.render_json(report, code), output)
         elif fmt == "html":
             write_text_output(render.render_html_report(report, code), output)
-        elif fmt == "table" and not nothing_read:  # "no personal data found" would mislead
+        tabled = fmt == "table" and not nothing_read  # "no personal data found" would mislead
+        if tabled:
             _print_table(report, code, output)
+        # a table on the screen lists the problems: standard error does not repeat them there
+        listed = tabled and output in (None, "-") and _one_screen()
         reused = getattr(report, "reused", 0)
         if reused:
             stderr.print(message("scan.reused", code, count=reused), markup=False)
@@ -314,21 +317,29 @@ def scan(
             wanted = set(report.entity_counts) if wanted_fail == ["ANY"] else set(wanted_fail)
             hit = sorted(wanted & set(report.entity_counts))
             if hit:
-                for problem in report.problems:
-                    stderr.print(
-                        f"{message('error.prefix', code)}: {problem.message(code)}", markup=False
-                    )
+                if not listed:
+                    _print_problems(report, code)
                 raise CheckFailed("scan.fail_on_found", entities=", ".join(hit))
         if report.problems:
-            for problem in report.problems:
-                stderr.print(
-                    f"{message('error.prefix', code)}: {problem.message(code)}", markup=False
-                )
+            if not listed:
+                _print_problems(report, code)
             if nothing_read:
                 first = report.problems[0]
                 raise typer.Exit(first.exit_code if isinstance(first, InputError) else 2)
             stderr.print(message("scan.partial", code, count=len(report.problems)), markup=False)
             raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_problems(report: ScanReport, code: str | None) -> None:
+    for problem in report.problems:
+        stderr.print(f"{message('error.prefix', code)}: {problem.message(code)}", markup=False)
+
+
+def _one_screen() -> bool:
+    """Do standard output and standard error both go to a terminal (the same screen)?"""
+    from senim.cli._common import stdout
+
+    return stdout.is_terminal and stderr.is_terminal
 
 
 def _print_table(report: ScanReport, code: str | None, output: str | None) -> None:
