@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -10,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
+from senim.discovery import _scanner as scanner_module
 from senim.discovery._api import scan_table, to_arrow
 from senim.discovery._model import findings_from_batch
 from senim.discovery._scanner import _PRESENT_HEAD
@@ -553,3 +557,67 @@ def test_expressions_are_built_once_and_tests_never_share_a_column() -> None:
         (True, False, False, False),
         (False, False, False, False),
     ]
+
+
+@contextmanager
+def _few_chars(limit: int) -> Iterator[None]:
+    saved = scanner_module._FEW_CHARS
+    scanner_module._FEW_CHARS = limit
+    try:
+        yield
+    finally:
+        scanner_module._FEW_CHARS = saved
+
+
+_COLUMN_NAMES = ["c", "note", "iin", "client_phone", "version", "ФИО", "email", "дата рождения"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(_COLUMN_NAMES),
+        st.lists(
+            st.none() | st.lists(st.sampled_from(FRAGMENTS), max_size=6).map(" ".join),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+@example({"note": ["ИИН 900101300007, тел. +7 701 123 45 67"], "iin": ["900101300007", None]})
+def test_few_values_take_the_per_string_path_with_the_same_findings(
+    columns: dict[str, list[str | None]],
+) -> None:
+    """A small batch scanned value by value gives the findings batch polars' path gives:
+    the same spans, scores, explanations, previews and digests, in the same order."""
+    rows = max(len(v) for v in columns.values())
+    batch = pa.RecordBatch.from_pydict(
+        {k: v + [None] * (rows - len(v)) for k, v in columns.items()}
+    )
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    with _few_chars(0):
+        polars_path = scanner.scan_batch(batch, source="t.csv")
+    with _few_chars(1 << 30):
+        per_string = scanner.scan_batch(batch, source="t.csv")
+    assert per_string.equals(polars_path)
+
+
+def test_only_small_columns_take_the_per_string_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = Scanner._text_hits
+
+    def counted(self: Scanner, text: str, *args: Any) -> Any:
+        calls.append(text)
+        return real(self, text, *args)
+
+    monkeypatch.setattr(Scanner, "_text_hits", counted)
+    small = ["900101300007"] * 4
+    large = [f"ИИН 900101300007, запись {i}" for i in range(200)]
+    # the names say different things (columns saying the same are scanned as one)
+    batch = pa.RecordBatch.from_pydict({"iin": small + [None] * 196, "note": large})
+    with _few_chars(1024):
+        found = findings_from_batch(Scanner(hasher=KeyedHasher(key=b"k")).scan_batch(batch))
+    assert calls == small  # nulls skipped; the large column went through polars
+    assert sum(f.column == "note" for f in found) == 200
+    assert sum(f.column == "iin" for f in found) == 4

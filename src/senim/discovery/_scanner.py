@@ -6,7 +6,9 @@ whole column at once in polars (Rust regex), rows without any of a context-only 
 words left out; matches are located and their boundaries checked, each distinct bounded
 match is validated once (checksums), and the valid ones are scored by the context words
 near them and explained. :meth:`Scanner.scan_text` applies the same rule to one string (a
-property test keeps the two paths in agreement).
+property test keeps the two paths in agreement); a column of a few short values
+(:data:`_FEW_CHARS` characters) takes that per-string path too, where polars' fixed cost
+per pass would outweigh the work.
 
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
 ``_senim_source`` (source name per row), ``_senim_record`` (record index per row) and
@@ -67,6 +69,10 @@ _PRESENT_MIXED = 0.5
 is not tested (see :meth:`Scanner._present`)."""
 _STACKED_VALUES = 1 << 16
 """At most this many values of columns scanned together (see :meth:`Scanner._scan_columns`)."""
+_FEW_CHARS = 1024
+"""Columns (or stacks of columns) of at most this many characters in all are scanned value
+by value on the per-string path (:meth:`Scanner.scan_text`'s): below it, polars' fixed cost
+per pass outweighs the work."""
 _UNSEEN: Any = object()
 _V = TypeVar("_V")
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
@@ -382,6 +388,15 @@ class Scanner:
         """
         hits: dict[int, list[_Hit]] = {}
         if values.len() == 0 or values.null_count() == values.len():
+            return hits
+        if not integers and _few_chars(texts):
+            # a few short values (a small table, a short file): polars' fixed cost per
+            # pass would outweigh the work, so each value takes the per-string path
+            for row, text in enumerate(texts):
+                if text:
+                    in_text = self._text_hits(text, self.detectors, ctx)
+                    if in_text:
+                        hits[row] = in_text
             return hits
         frame = pl.DataFrame({"v": values}).with_row_index("row")
         present = self._present(frame) if cells else None
@@ -713,12 +728,18 @@ class Scanner:
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
         """The per-string path (``scan_text``): same candidates and the same scoring rule."""
+        return _resolve_overlaps(self._text_hits(text, detectors, ctx))
+
+    def _text_hits(
+        self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext
+    ) -> list[_Hit]:
+        """Every detector's hits in one string, overlaps not yet resolved."""
         hits: list[_Hit] = []
         for det in detectors:
             if ctx.negative(det):
                 continue
             self._row_hits(det, text, _bounded_candidates(det, text), ctx.term(det), hits)
-        return _resolve_overlaps(hits)
+        return hits
 
     def _finding(
         self,
@@ -816,6 +837,19 @@ class _Columns:
             previews.append(found[0])
             digests.append(found[1])
         return previews, digests
+
+
+def _few_chars(texts: list[str | None]) -> bool:
+    """Do ``texts`` hold at most :data:`_FEW_CHARS` characters in all?"""
+    if len(texts) > _FEW_CHARS:
+        return False
+    total = 0
+    for text in texts:
+        if text is not None:
+            total += len(text)
+            if total > _FEW_CHARS:
+                return False
+    return True
 
 
 def _extraction_regexes(det: Detector) -> tuple[str, ...]:
