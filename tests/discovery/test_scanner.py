@@ -603,6 +603,38 @@ def test_few_values_take_the_per_string_path_with_the_same_findings(
     assert per_string.equals(polars_path)
 
 
+_NUMBERS = [900101300007, 10203500001, 61211600012, 940140000385, 40140000385, 87011234567, 7]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["iin", "id", "bin", "n", "version"]),
+        st.lists(
+            st.none() | st.sampled_from(_NUMBERS) | st.integers(-(2**63), 2**63 - 1),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+@example({"iin": [10203500001, 900101300007], "bin": [40140000385]})
+def test_few_integers_are_zero_filled_as_on_the_polars_path(
+    columns: dict[str, list[int | None]],
+) -> None:
+    rows = max(len(v) for v in columns.values())
+    batch = pa.RecordBatch.from_pydict(
+        {k: pa.array(v + [None] * (rows - len(v)), pa.int64()) for k, v in columns.items()}
+    )
+    scanner = Scanner(hasher=KeyedHasher(key=b"k"))
+    with _few_chars(0):
+        polars_path = scanner.scan_batch(batch)
+    with _few_chars(1 << 30):
+        per_string = scanner.scan_batch(batch)
+    assert per_string.equals(polars_path)
+
+
 def test_only_small_columns_take_the_per_string_path(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = Scanner._text_hits

@@ -389,15 +389,10 @@ class Scanner:
         hits: dict[int, list[_Hit]] = {}
         if values.len() == 0 or values.null_count() == values.len():
             return hits
-        if not integers and _few_chars(texts):
+        if _few_chars(texts):
             # a few short values (a small table, a short file): polars' fixed cost per
             # pass would outweigh the work, so each value takes the per-string path
-            for row, text in enumerate(texts):
-                if text:
-                    in_text = self._text_hits(text, self.detectors, ctx)
-                    if in_text:
-                        hits[row] = in_text
-            return hits
+            return self._few_hits(texts, ctx, integers)
         frame = pl.DataFrame({"v": values}).with_row_index("row")
         present = self._present(frame) if cells else None
         # context-required detectors look only at rows holding one of their context words
@@ -535,12 +530,8 @@ class Scanner:
         col_term: str | None,
         hits: dict[int, list[_Hit]],
     ) -> None:
-        """Integers that lost the leading zeros of ``det``'s fixed-length identifier.
-
-        ``10203500001`` in an integer column is the IIN ``010203500001``: the zero-filled
-        value is validated and reported with the column value's span; its preview and
-        digest are those of the identifier, so it matches the same IIN written as text.
-        """
+        """Integers that lost the leading zeros of ``det``'s fixed-length identifier, in
+        column ``v`` of ``frame`` (see :meth:`_zero_filled_hit`)."""
         width = det.integer_digits
         assert width is not None
         length = pl.col("v").str.len_chars()
@@ -549,25 +540,86 @@ class Scanner:
             & pl.col("v").str.contains(r"^\d+$")
         )
         for row, text in zip(short["row"].to_list(), short["v"].to_list(), strict=True):
-            value = text.zfill(width)
-            pattern = next((p for p, rx in det._compiled if rx.fullmatch(value)), None)
-            if pattern is None or any(
-                h.detector is det and (h.start, h.end) == (0, len(text)) for h in hits.get(row, ())
-            ):
-                continue
-            verdict = memo.get(value, _UNSEEN)
-            if verdict is _UNSEEN:
-                verdict = _remember(memo, value, self._verdict(det, value))
-            if verdict is False:
-                continue
-            hit = self._score(
-                det, text, 0, len(text), pattern.name, pattern.score, verdict, col_term
-            )
+            found = hits.setdefault(row, [])
+            hit = self._zero_filled_hit(det, text, memo, col_term, found)
             if hit is not None:
-                zeros = ("leading_zeros", 0.0, f"integer column: {width - len(text)} restored")
-                hit.adjustments = (*hit.adjustments, zeros)
-                hit.value = value
-                hits.setdefault(row, []).append(hit)
+                found.append(hit)
+
+    def _zero_filled_hit(
+        self,
+        det: Detector,
+        text: str,
+        memo: dict[str, Any],
+        col_term: str | None,
+        found: Sequence[_Hit],
+    ) -> _Hit | None:
+        """The hit of an integer (``text``: its digits, fewer than ``det``'s fixed length)
+        that lost the leading zeros of ``det``'s identifier, unless ``det`` already found it
+        whole (``found``: the value's hits so far).
+
+        ``10203500001`` in an integer column is the IIN ``010203500001``: the zero-filled
+        value is validated and reported with the column value's span; its preview and
+        digest are those of the identifier, so it matches the same IIN written as text.
+        """
+        width = det.integer_digits
+        assert width is not None
+        value = text.zfill(width)
+        pattern = next((p for p, rx in det._compiled if rx.fullmatch(value)), None)
+        if pattern is None or any(
+            h.detector is det and (h.start, h.end) == (0, len(text)) for h in found
+        ):
+            return None
+        verdict = memo.get(value, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = _remember(memo, value, self._verdict(det, value))
+        if verdict is False:
+            return None
+        hit = self._score(det, text, 0, len(text), pattern.name, pattern.score, verdict, col_term)
+        if hit is not None:
+            zeros = ("leading_zeros", 0.0, f"integer column: {width - len(text)} restored")
+            hit.adjustments = (*hit.adjustments, zeros)
+            hit.value = value
+        return hit
+
+    def _few_hits(
+        self, texts: list[str | None], ctx: _ColumnContext, integers: bool
+    ) -> dict[int, list[_Hit]]:
+        """:meth:`_scan_column` for a few short values: each on the per-string path, with
+        the hits in the order the polars path gives them (detector by detector, each
+        detector's zero-filled integer after its own hits)."""
+        hits: dict[int, list[_Hit]] = {}
+        fill = {
+            det.name
+            for det in self.detectors
+            if integers
+            and det.integer_digits
+            and det.extracts_by_pattern()
+            and not ctx.negative(det)
+        }
+        for row, text in enumerate(texts):
+            if not text:
+                continue
+            if not fill:
+                found = self._text_hits(text, self.detectors, ctx)
+            else:
+                found = []
+                for det in self.detectors:
+                    found += self._text_hits(text, (det,), ctx)
+                    width = det.integer_digits
+                    if (
+                        det.name in fill
+                        and width is not None
+                        and width - det.integer_zeros <= len(text) < width
+                        and text.isascii()
+                        and text.isdigit()
+                    ):
+                        memo = self._memo.setdefault(det.name, {})
+                        hit = self._zero_filled_hit(det, text, memo, ctx.term(det), found)
+                        if hit is not None:
+                            found.append(hit)
+            if found:
+                hits[row] = found
+        return hits
 
     def _present(self, frame: pl.DataFrame) -> set[str]:
         """The extraction regexes that match somewhere in column ``v``: one or two polars passes.
