@@ -309,3 +309,35 @@ def test_password_is_never_shown() -> None:
     (problem,) = report.problems
     assert "s3cret" not in problem.message("en")
     assert "***" in problem.message("en")
+
+
+def test_tables_carry_the_bytes_their_database_stores(
+    db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--workers auto`` weighs a table by the bytes its database's statistics give (a
+    table's size is not known until it is read); a sampled scan is not weighed."""
+    from senim.discovery._api import scan_paths
+    from senim.engine import _local
+
+    note = "Клиент Иванов Иван Иванович, ИИН 900101300007, тел. +7 701 123 45 67. " * 4
+    db.run(*[f"INSERT INTO {{s}}audit_log VALUES ('{note} {i}')" for i in range(3000)])
+    if db.backend == "mysql":
+        db.run("ANALYZE TABLE {s}audit_log")  # InnoDB refreshes its statistics lazily
+    tables = {t.table: t for t in DatabaseSource(db.url, include=db.include).tables()}
+    stored = tables["audit_log"].stored_bytes
+    assert 3000 * len(note) * 0.8 < stored < 3000 * len(note) * 4  # Cyrillic: 2 bytes a letter
+    assert stored > tables["orders"].stored_bytes
+    assert all(t.size == 0 for t in tables.values())  # progress counts what was read
+    sampled = DatabaseSource(db.url, include=db.include, sample=10).tables()
+    assert {t.stored_bytes for t in sampled} == {0}
+
+    seen: list[int] = []
+    real = _local.LocalEngine.__init__
+
+    def spy(self: _local.LocalEngine, **kwargs: object) -> None:
+        real(self, **kwargs)  # type: ignore[arg-type]
+        seen.append(kwargs["total_bytes"])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_local.LocalEngine, "__init__", spy)
+    scan_paths([db.url], include=db.include, workers=1)
+    assert seen == [sum(t.stored_bytes for t in tables.values())]

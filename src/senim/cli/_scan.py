@@ -161,7 +161,8 @@ def scan(
             "--workers",
             help=(
                 "Local engine: processes that scan (this one included), or 'auto' "
-                "(all cores for inputs over 4 MB; compressed files count four times)."
+                "(all cores for inputs over 4 MB; compressed files count four times, "
+                "database tables what their statistics say they store)."
             ),
         ),
     ] = "auto",

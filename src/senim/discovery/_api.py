@@ -153,7 +153,7 @@ def scan_paths(
                 )
             else:
                 sources.append(item)
-    from senim.engine._helpers import scan_weight
+    from senim.engine._helpers import source_weight
 
     if on_total is not None:
         on_total(sum(s.size for s in sources))  # what progress counts: bytes read
@@ -163,7 +163,7 @@ def scan_paths(
         report=report,
         on_progress=on_progress,
         workers=workers,
-        total_bytes=sum(scan_weight(s.name, s.size) for s in sources),
+        total_bytes=sum(source_weight(s) for s in sources),
         state=state,
         keep_findings=keep_findings,
         on_findings=on_findings,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from senim.discovery._scanner import Scanner
     from senim.engine._batch import RowCount
+    from senim.sources._base import Source
 
 __all__ = [
     "AUTO_POOL_BYTES",
@@ -39,6 +40,7 @@ __all__ = [
     "estimate_bytes",
     "hidden",
     "scan_weight",
+    "source_weight",
     "start_early",
     "start_pool",
     "take_early",
@@ -61,6 +63,13 @@ def scan_weight(name: str, size: int) -> int:
     """The bytes of text a file of ``size`` bytes stands for: its size, times
     :data:`PACKED_FACTOR` for compressed formats (Parquet, gzip, zip, Office files)."""
     return size * PACKED_FACTOR if os.path.splitext(name.lower())[1] in _PACKED else size
+
+
+def source_weight(source: Source) -> int:
+    """:func:`scan_weight` of a source: a file's by its name and size, a database table's by
+    the bytes its database says the table stores (``stored_bytes``; its size is not known
+    until it has been read)."""
+    return scan_weight(source.name, source.size) or int(getattr(source, "stored_bytes", 0))
 
 
 _early: tuple[ProcessPoolExecutor, int] | None = None

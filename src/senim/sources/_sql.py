@@ -163,6 +163,7 @@ class DatabaseSource:
                 # dialect can), not a full reflection of each table when it is read
                 columns = inspector.get_multi_columns(schema=schema, filter_names=names)
                 keys = inspector.get_multi_pk_constraint(schema=schema, filter_names=names)
+                stored = _stored_bytes(engine, schema) if self.sample is None else {}
                 for table in names:
                     cols = _for_table(columns, schema, table) or []
                     pk = _for_table(keys, schema, table) or {}
@@ -175,6 +176,7 @@ class DatabaseSource:
                             primary_key=tuple(pk.get("constrained_columns") or ()),
                             sample=self.sample,
                             columns=tuple((c["name"], c["type"]) for c in cols) or None,
+                            stored_bytes=stored.get(table, 0),
                         )
                     )
         except SQLAlchemyError as exc:
@@ -187,6 +189,36 @@ class DatabaseSource:
         for source in found:
             source.lease = lease
         return found
+
+
+_STORED_BYTES = {
+    # heap and TOAST (long text), without indexes
+    "postgresql": "SELECT c.relname, pg_table_size(c.oid) FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema",
+    # InnoDB's estimate of the clustered index (the rows)
+    "mysql": "SELECT TABLE_NAME, DATA_LENGTH FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = :schema",
+    # pages per table, counted from the b-trees without reading the rows (SQLite built
+    # with the dbstat table, as Debian's and Python's are)
+    "sqlite": "SELECT name, pgsize FROM dbstat(:schema, 1)",
+}
+
+
+def _stored_bytes(engine: Any, schema: str | None) -> dict[str, int]:
+    """Bytes each table of ``schema`` takes, as the database's statistics tell (one query;
+    empty where the dialect has none or refuses it: the estimate is only a hint)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    query = _STORED_BYTES.get(engine.dialect.name)
+    if query is None:
+        return {}
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(query), {"schema": schema or ""}).all()
+    except SQLAlchemyError:
+        return {}
+    return {str(name): int(size or 0) for name, size in rows}
 
 
 class _Lease:
@@ -231,6 +263,7 @@ class SqlTableSource:
         primary_key: tuple[str, ...] = (),
         sample: int | None = None,
         columns: tuple[tuple[str, Any], ...] | None = None,
+        stored_bytes: int = 0,
     ) -> None:
         self.engine = engine
         self.schema = schema
@@ -248,6 +281,10 @@ class SqlTableSource:
         self.name = f"{url_shown}#{qualified}"
         self.format = engine.dialect.name
         self.size = 0
+        """Bytes read, for progress: not known ahead for a table."""
+        self.stored_bytes = stored_bytes
+        """What the database says the table's data takes (its statistics; 0 when unknown
+        or sampled): how much work its scan is, for ``--workers auto``."""
         self.problems: list[InputError] = []
 
     def _table(self) -> Any:
