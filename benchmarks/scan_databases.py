@@ -1,6 +1,7 @@
-"""Scanning a database of many small tables: SQLite, and PostgreSQL / MariaDB when reachable.
+"""Scanning databases: many small tables, and one large table; SQLite, and PostgreSQL /
+MariaDB when reachable.
 
-    python benchmarks/scan_databases.py [--tables 150] [--rows 5] [--repeat 3]
+    python benchmarks/scan_databases.py [--tables 150] [--rows 5] [--large-rows 80000] [--repeat 3]
 
 Each backend gets a scratch database of ``--tables`` tables of ``--rows`` rows (names,
 phones, dates, notes with an IIN), dropped afterwards. Two measurements, each the best of
@@ -12,6 +13,10 @@ phones, dates, notes with an IIN), dropped afterwards. Two measurements, each th
   connection of its own (``NullPool``). The two alternate run by run;
 * the whole ``senim scan URL --format jsonl`` process (start-up, listing, reading,
   scanning, writing).
+
+Then one table of ``--large-rows`` rows of the same columns: the whole CLI process with
+``--workers auto`` (the default, which weighs a table by the bytes its database says it
+stores) against ``--workers 1``, alternating, each the best of ``--repeat`` runs.
 
 Results go to the "scan-databases" section of docs/benchmarks.md.
 """
@@ -151,27 +156,56 @@ def _timed(read: Callable[[str], int], url: str) -> tuple[float, int]:
     return time.perf_counter() - start, rows
 
 
-def _cli(url: str, out: Path) -> float:
+def _cli(url: str, out: Path, extra: tuple[str, ...] = ()) -> float:
     exe = Path(sys.executable).with_name("senim")
     env = {**os.environ, "SENIM_HASH_KEY": "benchmark"}
     start = time.perf_counter()
     subprocess.run(
-        [str(exe), "scan", url, "--format", "jsonl", "--output", str(out), "--no-progress"],
+        [str(exe), "scan", url, "--format", "jsonl", "--output", str(out), "--no-progress", *extra],
         check=True,
         env=env,
     )
     return time.perf_counter() - start
 
 
+def _large(backend: str, folder: Path, rows: int, repeat: int) -> str:
+    """One table of ``rows`` rows: the CLI with ``--workers auto`` and with one process."""
+    from sqlalchemy import text
+
+    from senim.sources import DatabaseSource
+
+    url, drop = _scratch(backend, folder)
+    try:
+        _fill(url, 1, rows)
+        if backend == "mysql":  # InnoDB refreshes its size statistics lazily
+            with _engine(url).begin() as conn:
+                conn.execute(text("ANALYZE TABLE t0000"))
+        stored = sum(t.stored_bytes for t in DatabaseSource(url).tables())
+        times: dict[str, list[float]] = {"auto": [], "one": []}
+        outs = {how: folder / f"{backend}-large-{how}.jsonl" for how in times}
+        for _ in range(repeat):
+            times["auto"].append(_cli(url, outs["auto"]))
+            times["one"].append(_cli(url, outs["one"], ("--workers", "1")))
+        assert outs["auto"].read_bytes() == outs["one"].read_bytes()
+        findings = sum(1 for _ in outs["auto"].open(encoding="utf-8"))
+    finally:
+        drop()
+    return (
+        f"| {backend} | {rows:,} | {stored / 1e6:.1f} MB | {min(times['auto']):.2f} s "
+        f"| {min(times['one']):.2f} s | {findings:,} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tables", type=int, default=150)
     parser.add_argument("--rows", type=int, default=5, help="rows per table")
+    parser.add_argument("--large-rows", type=int, default=80_000, help="rows of the large table")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
     args = parser.parse_args()
     backends = ["sqlite"] + [b for b, url in SERVERS.items() if _reachable(url)]
     lines = [
-        "## Scanning many small tables (`benchmarks/scan_databases.py`)",
+        "## Scanning databases (`benchmarks/scan_databases.py`)",
         "",
         machine_line(["sqlalchemy", "psycopg", "pymysql", "polars"]),
         "",
@@ -208,6 +242,20 @@ def main() -> None:
                 f"| {backend} | {min(listed):.2f} s | {min(reflected):.2f} s | {cli:.2f} s "
                 f"| {findings:,} |"
             )
+            print(line)
+            lines.append(line)
+        lines += [
+            "",
+            f"One table of {args.large_rows:,} rows of the same columns: the whole CLI process "
+            "with `--workers auto` (the default; it weighs a database table by the bytes its "
+            "statistics say it stores, and from 4 MB a helper process joins) and with "
+            f"`--workers 1`. Best of {args.repeat}, alternating; the outputs are identical.",
+            "",
+            "| backend | rows | stored (statistics) | `--workers auto` | `--workers 1` | findings |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for backend in backends:
+            line = _large(backend, Path(tmp), args.large_rows, args.repeat)
             print(line)
             lines.append(line)
     missing = [b for b in SERVERS if b not in backends]
