@@ -173,8 +173,9 @@ def _source_names(batch: pa.RecordBatch, name: str) -> set[str]:
 def _join(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
     """The batches ``held`` as one of ``schema``: columns concatenated, and the source's
     name put on every row of a batch that does not name its rows' sources itself."""
+    by_name = schema is _TEXT_SCHEMA  # text readers may order their columns freely
     columns: list[pa.Array] = []
-    for f in schema:
+    for i, f in enumerate(schema):
         if f.name == SOURCE_COL:
             sources: list[str | None] = []
             for b, name, _ in held:
@@ -184,7 +185,11 @@ def _join(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.
                     sources += [name] * b.num_rows
             columns.append(pa.array(sources, pa.string()))
         else:
-            columns.append(pa.concat_arrays([b.column(f.name) for b, _, _ in held]))
+            # a table's columns by position: the joined schemas are equal, and a batch
+            # without the source's name has it last
+            columns.append(
+                pa.concat_arrays([b.column(f.name if by_name else i) for b, _, _ in held])
+            )
     return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
