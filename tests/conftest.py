@@ -38,6 +38,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture
+def engine_totals(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ``total_bytes`` each local engine of the test is given (what ``--workers auto``
+    decides by), in order."""
+    from senim.engine import _local
+
+    seen: list[int] = []
+    real = _local.LocalEngine.__init__
+
+    def spy(self: _local.LocalEngine, **kwargs: object) -> None:
+        real(self, **kwargs)  # type: ignore[arg-type]
+        seen.append(kwargs["total_bytes"])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_local.LocalEngine, "__init__", spy)
+    return seen
+
+
+@pytest.fixture
 def fresh_python() -> Callable[..., list[str]]:
     """Run Python code in a new interpreter (what a command's process imports), with extra
     environment variables; its stdout lines. Fails on a non-zero exit."""

@@ -236,23 +236,14 @@ def test_a_compressed_export_gets_the_helpers(tmp_path: Path) -> None:
 
 
 def test_auto_workers_count_a_parquet_export_as_its_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine_totals: list[int]
 ) -> None:
     import pyarrow.parquet as pq
 
     from senim.discovery._api import scan_paths
-    from senim.engine import _local
 
     rows = [f"Иванов Иван Иванович {i}, ИИН 900101300007" for i in range(2000)]
     path = tmp_path / "clients.parquet"
     pq.write_table(pa.table({"note": rows}), path, compression="zstd")
-    seen: list[int] = []
-    real = _local.LocalEngine.__init__
-
-    def spy(self: _local.LocalEngine, **kwargs: object) -> None:
-        real(self, **kwargs)  # type: ignore[arg-type]
-        seen.append(kwargs["total_bytes"])  # type: ignore[arg-type]
-
-    monkeypatch.setattr(_local.LocalEngine, "__init__", spy)
     scan_paths([path], workers=1)
-    assert seen == [4 * path.stat().st_size]
+    assert engine_totals == [4 * path.stat().st_size]

@@ -311,13 +311,10 @@ def test_password_is_never_shown() -> None:
     assert "***" in problem.message("en")
 
 
-def test_tables_carry_the_bytes_their_database_stores(
-    db: Db, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tables_carry_the_bytes_their_database_stores(db: Db, engine_totals: list[int]) -> None:
     """``--workers auto`` weighs a table by the bytes its database's statistics give (a
     table's size is not known until it is read); a sampled scan is not weighed."""
     from senim.discovery._api import scan_paths
-    from senim.engine import _local
 
     note = "Клиент Иванов Иван Иванович, ИИН 900101300007, тел. +7 701 123 45 67. " * 4
     db.run(*[f"INSERT INTO {{s}}audit_log VALUES ('{note} {i}')" for i in range(3000)])
@@ -331,13 +328,5 @@ def test_tables_carry_the_bytes_their_database_stores(
     sampled = DatabaseSource(db.url, include=db.include, sample=10).tables()
     assert {t.stored_bytes for t in sampled} == {0}
 
-    seen: list[int] = []
-    real = _local.LocalEngine.__init__
-
-    def spy(self: _local.LocalEngine, **kwargs: object) -> None:
-        real(self, **kwargs)  # type: ignore[arg-type]
-        seen.append(kwargs["total_bytes"])  # type: ignore[arg-type]
-
-    monkeypatch.setattr(_local.LocalEngine, "__init__", spy)
     scan_paths([db.url], include=db.include, workers=1)
-    assert seen == [sum(t.stored_bytes for t in tables.values())]
+    assert engine_totals == [sum(t.stored_bytes for t in tables.values())]
