@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -51,6 +55,19 @@ def test_digest_stable_per_key_and_differs_across_keys(value: str, k1: bytes, k2
     assert h1.digest("EMAIL", value) == h2.digest("EMAIL", value)
     if k1 != k2:
         assert KeyedHasher(key=k2).digest("EMAIL", value + "x") != h1.digest("EMAIL", value + "x")
+
+
+@given(
+    st.binary(max_size=200), st.sampled_from(["KZ_IIN", "EMAIL", "PERSON"]), st.text(max_size=40)
+)
+def test_digest_is_hmac_sha256_of_entity_and_normalised_value(
+    key: bytes, entity: str, value: str
+) -> None:
+    # the documented digest, computed with the standard library's HMAC (keys longer than
+    # SHA-256's 64-byte block are hashed first)
+    norm = re.sub(r"[^\w@.]|_", "", value.casefold())
+    expected = hmac.new(key, f"{entity}:{norm}".encode(), hashlib.sha256).hexdigest()[:16]
+    assert KeyedHasher(key=key).digest(entity, value) == expected
 
 
 def test_digest_normalises_formatting() -> None:
