@@ -279,6 +279,38 @@ def test_distinct_values_skip_the_memo() -> None:
     assert scanner._shown == {}
 
 
+def test_the_neighbourhood_memo_pauses_while_it_hardly_hits() -> None:
+    memo: scanner_module._Thrifty[int, int] = scanner_module._Thrifty()
+    for i in range(scanner_module._PROBE):  # every key new: no hits
+        assert memo.get(i) is None
+        memo.put(i, i)
+    assert memo.paused == scanner_module._PAUSE
+    assert not memo.cache
+    memo.paused = 0
+    for _ in range(scanner_module._PROBE):  # one key again and again: it pays
+        if memo.get(7) is None:
+            memo.put(7, 7)
+    assert memo.paused == 0
+    assert memo.cache == {7: 7}
+
+
+def test_findings_do_not_depend_on_the_neighbourhood_memo() -> None:
+    texts = [
+        f"Клиент Иванов Сергей, ИИН 900101300007, тел. +7 701 234 56 7{i % 10}; "
+        f"родился 01.02.1990, email user{i}@mail.kz"
+        for i in range(60)
+    ] * 2
+    batch = pa.RecordBatch.from_pydict({"note": texts})
+    used = Scanner(hasher=KeyedHasher(key=b"k"))
+    paused = Scanner(hasher=KeyedHasher(key=b"k"))
+    paused._near.paused = 10**9
+    first = used.scan_batch(batch)
+    assert used._near.cache  # the rows repeat: the memo answered
+    assert first.num_rows >= 5 * len(texts)  # person, IIN, phone, birth date, e-mail
+    assert first.equals(paused.scan_batch(batch))
+    assert not paused._near.cache
+
+
 def test_a_birth_word_counts_for_the_nearest_date_in_tables(scanner: Scanner) -> None:
     rows = [
         "Родился 21.09.1952, в штате с 01.11.2018",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -74,6 +74,7 @@ _FEW_CHARS = 1024
 by value on the per-string path (:meth:`Scanner.scan_text`'s): below it, polars' fixed cost
 per pass outweighs the work."""
 _UNSEEN: Any = object()
+_K = TypeVar("_K")
 _V = TypeVar("_V")
 _CAMEL = re.compile(r"(?<=[a-zа-я])(?=[A-ZА-Я])")
 
@@ -215,7 +216,8 @@ class Scanner:
         self.hasher = hasher if hasher is not None else KeyedHasher()
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
-        self._near: dict[tuple[str, str, str, _Near | None], tuple[bool, str | None]] = {}
+        self._near: _Thrifty[tuple[str, str, str, _Near | None], tuple[bool, str | None]]
+        self._near = _Thrifty()
         self._columns: dict[str | None, _ColumnContext] = {}
         self._shown: dict[str, dict[str, tuple[str, str]]] = {}
         """Masked preview and digest of recent distinct values, per entity: a table repeats
@@ -229,6 +231,7 @@ class Scanner:
         self.__dict__.update(state)
         for memo in _MEMOS:
             setattr(self, memo, {})
+        self._near = _Thrifty()
 
     # ---- text ---------------------------------------------------------------------------
     def scan_text(
@@ -756,26 +759,19 @@ class Scanner:
         templated letters repeat them.
         """
         near = _neighbours(spans, start, end) if spans and det.context_nearest else None
+        memo = self._near
+        if memo.paused:
+            memo.paused -= 1
+            return _context_near(det, text, start, end, near)
         key = (
             det.name,
             text[max(0, start - _CHARS_BEFORE - 1) : start],
             text[end : end + _CHARS_AFTER + 1],
             near,
         )
-        found = self._near.get(key)
+        found = memo.get(key)
         if found is None:
-            before, after = _window(text, start, end)
-            if near is not None:  # other candidates of a context_nearest detector
-                found = _nearest_context(det, before, after, near)
-            else:
-                before, after = fold(before), fold(after)
-                negative, context = _searches(det)
-                if negative is not None and (negative(before) or negative(after)):
-                    found = (True, None)
-                else:
-                    m = (context(before) or context(after)) if context is not None else None
-                    found = (False, m.group(0) if m else None)
-            found = _remember(self._near, key, found)
+            found = memo.put(key, _context_near(det, text, start, end, near))
         return found
 
     def _analyse(self, text: str, detectors: Sequence[Detector], ctx: _ColumnContext) -> list[_Hit]:
@@ -1094,6 +1090,63 @@ _SENTENCE_END = re.compile(r"[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n")
 
 
 _LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.!?;…]\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])|\n)")
+
+
+def _context_near(
+    det: Detector, text: str, start: int, end: int, near: _Near | None
+) -> tuple[bool, str | None]:
+    """:meth:`Scanner._nearby`, worked out: negative context near the span, and the first
+    context word near it (``near``: see :data:`_Near`)."""
+    before, after = _window(text, start, end)
+    if near is not None:  # other candidates of a context_nearest detector
+        return _nearest_context(det, before, after, near)
+    before, after = fold(before), fold(after)
+    negative, context = _searches(det)
+    if negative is not None and (negative(before) or negative(after)):
+        return True, None
+    m = (context(before) or context(after)) if context is not None else None
+    return False, m.group(0) if m else None
+
+
+class _Thrifty(Generic[_K, _V]):
+    """A bounded memo that stops being consulted while it hardly ever answers.
+
+    Neighbourhoods repeat in table columns of templated text, and hardly ever in free
+    text (0.3% of them in the speed benchmark's letters), where building the key costs
+    more than the look-up could save. After every :data:`_PROBE` look-ups the memo checks
+    its share of hits; below :data:`_PAYS` it is cleared and left alone for the next
+    :data:`_PAUSE` calls (:attr:`paused` counts them down; the caller computes meanwhile),
+    then tried again. What it answers never depends on whether it is used.
+    """
+
+    __slots__ = ("cache", "hits", "looked", "paused")
+
+    def __init__(self) -> None:
+        self.cache: dict[_K, _V] = {}
+        self.looked = 0
+        self.hits = 0
+        self.paused = 0
+
+    def get(self, key: _K) -> _V | None:
+        found = self.cache.get(key)
+        self.looked += 1
+        if found is not None:
+            self.hits += 1
+        if self.looked >= _PROBE:
+            if self.hits < _PAYS * self.looked:
+                self.cache.clear()
+                self.paused = _PAUSE
+            self.looked = self.hits = 0
+        return found
+
+    def put(self, key: _K, value: _V) -> _V:
+        """Remember ``value`` (unless the look-up that missed it paused the memo)."""
+        return value if self.paused else _remember(self.cache, key, value)
+
+
+_PROBE = 4096
+_PAYS = 0.05
+_PAUSE = 65536
 
 
 def _window(text: str, start: int, end: int) -> tuple[str, str]:
