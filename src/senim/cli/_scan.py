@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from senim._collector import collector_paused
 from senim._i18n import message, resolve_lang
 from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
 from senim.errors import EXIT_PARTIAL, CheckFailed, InputError, UsageError
@@ -222,18 +223,22 @@ def scan(
             raise UsageError("scan.stdin")
         n_workers = _workers(workers)
         if engine == "local":
-            from senim.engine._helpers import arrow_without_numpy, discard_early, start_early
+            from senim.engine._helpers import start_early
 
             # helpers start now: their start-up overlaps this process's loading the scanner
             start_early(n_workers, paths)
-            cleanup.callback(discard_early)  # unless the scan took them
-            arrow_without_numpy()
-            from senim.engine import lean_process
+        with collector_paused():  # the imports build objects that live as long as the process
+            if engine == "local":
+                from senim.engine._helpers import arrow_without_numpy, discard_early
 
-            lean_process()
-        from senim.discovery import Scanner
-        from senim.discovery._api import scan_paths
-        from senim.report import scan as render
+                cleanup.callback(discard_early)  # unless the scan took them
+                arrow_without_numpy()
+                from senim.engine import lean_process
+
+                lean_process()
+            from senim.discovery import Scanner
+            from senim.discovery._api import scan_paths
+            from senim.report import scan as render
 
         wanted_fail = _split(fail_on)
         scanner = Scanner(entities=_split(entities), min_score=min_score, ner=ner)

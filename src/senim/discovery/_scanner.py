@@ -17,11 +17,9 @@ Reserved input columns (added by readers and by the Spark engine) carry provenan
 
 from __future__ import annotations
 
-import gc
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -29,6 +27,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import polars as pl
 import pyarrow as pa
 
+from senim._collector import collector_paused
 from senim.discovery._context import fold, words
 from senim.discovery._detector import CONTEXT_BOOST, Candidate, Detector
 from senim.discovery._model import (
@@ -258,9 +257,10 @@ class Scanner:
         """Findings in every text-like column of ``batch`` (see module doc for reserved columns).
 
         Records are numbered from ``record_offset`` unless the batch carries ``_senim_record``.
-        Python's cyclic garbage collector is paused meanwhile (:func:`_collector_paused`).
+        Python's cyclic garbage collector is paused meanwhile
+        (:func:`~senim._collector.collector_paused`).
         """
-        with _collector_paused():
+        with collector_paused():
             return self._scan_batch(batch, source, record_offset, columns)
 
     def _scan_batch(
@@ -906,25 +906,6 @@ def _extraction_regexes(det: Detector) -> tuple[str, ...]:
         return tuple(p.rust() for p in det.patterns)
     unit = det.unit_regex()
     return (unit,) if unit is not None else ()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector does not run inside the block (unless it was off).
-
-    Scanning a batch allocates hundreds of thousands of objects that live until its
-    findings are built (hits, spans, explanations) and forms no reference cycles, so the
-    collector would only walk them again and again. Objects freed by reference counting go
-    as usual; anything cyclic made inside the block is collected after it.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:

@@ -137,10 +137,13 @@ def arrow_without_numpy() -> None:
 
 
 def _init() -> None:
-    arrow_without_numpy()
-    from senim.engine._local import lean_process
+    from senim._collector import collector_paused
 
-    lean_process()  # and, with it, the scanner's imports before the first batch
+    with collector_paused():  # the imports build objects that live as long as the process
+        arrow_without_numpy()
+        from senim.engine._local import lean_process
+
+        lean_process()  # and, with it, the scanner's imports before the first batch
     _warm_up()
     # a helper holds nothing to save when it is told to stop: skip the interpreter's
     # teardown of every module and object (about 0.1 s the command would wait for)
