@@ -244,12 +244,13 @@ def test_scanning_a_file_loads_only_what_it_needs(
     tmp_path: Path, fresh_python: Callable[[str], list[str]]
 ) -> None:
     """A JSON Lines scan starts without SQLAlchemy, jinja2, mimesis's code, pandas, numpy,
-    pydantic or pyarrow's Parquet module, and the CLI itself loads without pyarrow, polars
-    or numpy.
+    pydantic, rich or pyarrow's Parquet module, and the CLI itself loads without pyarrow,
+    polars or numpy.
 
     They belong to database sources and the scan state, HTML reports, explicit pandas and
-    numpy conversions, archive limits and Parquet files (with pyarrow's cloud filesystems);
-    each costs a scanning process start-up time (and memory) for nothing.
+    numpy conversions, archive limits, console output (tables, progress bars, messages) and
+    Parquet files (with pyarrow's cloud filesystems); each costs a scanning process start-up
+    time (and memory) for nothing.
     """
     data = tmp_path / "docs.jsonl"
     data.write_text('{"text": "Иванов Иван, ИИН 900101300007"}\n', encoding="utf-8")
@@ -260,10 +261,29 @@ def test_scanning_a_file_loads_only_what_it_needs(
         "print(sorted(m for m in ('pyarrow', 'polars', 'numpy') if m in sys.modules))\n"
         f"app(['scan', {str(data)!r}, '-f', 'jsonl', '--no-progress'], standalone_mode=False)\n"
         "heavy = ('sqlalchemy', 'jinja2', 'mimesis', 'pandas', 'numpy', 'pydantic', "
-        "'pyarrow.parquet')\n"
+        "'pyarrow.parquet', 'rich')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = fresh_python(probe)
     assert out[0] == "[]"
     assert json.loads(out[1])["entity"] == "PERSON"
     assert out[-1] == "[]"
+
+
+def test_the_progress_bar_counts_what_it_is_told() -> None:
+    from senim.cli._scan import _progress_bar
+
+    with _progress_bar(False) as callbacks:
+        assert callbacks == (None, None)
+    with _progress_bar(True) as (on_total, on_progress):
+        assert on_total is not None
+        assert on_progress is not None
+        on_total(1000)
+        on_progress(400)
+        on_progress(600)
+        from rich.progress import Progress
+
+        cells = [cell.cell_contents for cell in on_progress.__closure__ or ()]
+        bar = next(o for o in cells if isinstance(o, Progress))
+        (task,) = bar.tasks
+        assert (task.total, task.completed) == (1000, 1000)

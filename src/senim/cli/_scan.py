@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import os
 import sys
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from senim._collector import collector_paused
 from senim._i18n import message, resolve_lang
@@ -270,21 +270,12 @@ def scan(
                     for batch in report.findings.to_batches():
                         jsonl.write(batch)
             else:
-                with Progress(
-                    TextColumn("[bold]senim scan"),
-                    BarColumn(),
-                    DownloadColumn(),
-                    TimeRemainingColumn(),
-                    console=stderr,
-                    disable=not show,
-                    transient=True,
-                ) as bar:
-                    task = bar.add_task("scan", total=None)
+                with _progress_bar(show) as (on_total, on_progress):
                     report = scan_paths(
                         paths,
                         scanner=scanner,
-                        on_total=lambda total: bar.update(task, total=total or None),
-                        on_progress=lambda n: bar.advance(task, n),
+                        on_total=on_total,
+                        on_progress=on_progress,
                         include=include or (),
                         exclude=exclude or (),
                         sample=sample,
@@ -341,6 +332,34 @@ def _print_problems(report: ScanReport, code: str | None) -> None:
         stderr.print(f"{message('error.prefix', code)}: {problem.message(code)}", markup=False)
 
 
+_Counters = tuple[Callable[[int], None] | None, Callable[[int], None] | None]
+
+
+@contextmanager
+def _progress_bar(show: bool) -> Iterator[_Counters]:
+    """A rich progress bar on stderr while the block runs, fed by the two callbacks it
+    yields (total bytes, bytes read); without ``show``, no bar and no callbacks (nor
+    rich's import)."""
+    if not show:
+        yield None, None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("[bold]senim scan"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=stderr.console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scan", total=None)
+        yield (
+            lambda total: bar.update(task, total=total or None),
+            lambda n: bar.advance(task, n),
+        )
+
+
 def _one_screen() -> bool:
     """Do standard output and standard error both go to a terminal (the same screen)?"""
     from senim.cli._common import stdout
@@ -354,7 +373,7 @@ def _print_table(report: ScanReport, code: str | None, output: str | None) -> No
     from senim.report import scan as render
 
     if output in (None, "-"):
-        render.print_table(report, stdout, code)
+        render.print_table(report, stdout.console, code)
         return
     from rich.console import Console
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
-from rich.console import Console
-from rich.table import Table
 
 from senim._i18n import message, resolve_lang
 from senim.discovery._model import findings_from_batch
 from senim.discovery._report import ColumnSummary, ScanReport
 from senim.report._charts import BarChart, bar_chart_svg
 from senim.report._html import render_html
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "FORMATS",
@@ -159,6 +160,7 @@ def render_json(report: ScanReport, lang: str | None = None) -> str:
 
 def print_table(report: ScanReport, console: Console, lang: str | None = None) -> None:
     """A compact console view: entities, columns, then problems."""
+    from rich.table import Table  # imported here: the other formats never need rich
 
     def t(key: str, **kw: object) -> str:
         return message(key, lang, **kw)
