@@ -935,17 +935,24 @@ class _Matches:
         order per row and never overlap: each is the first occurrence of its value after
         the end of the previous match of its row, so every match of a row is located."""
         starts: list[int] = []
-        last: dict[int, int] = {}
+        ends: list[int] = []
+        last: dict[int, int] = {}  # where the next search starts, per row left
+        current, text, at = -1, "", 0  # the row of the previous match (matches come by row)
         for row, value in zip(self.rows, self.values, strict=True):
             if only is not None and row not in only:
                 starts.append(-1)
+                ends.append(len(value) - 1)
                 continue
-            pos = (texts[row] or "").find(value, last.get(row, 0))
+            if row != current:
+                last[current] = at
+                current, text, at = row, texts[row] or "", last.get(row, 0)
+            pos = text.find(value, at)
             starts.append(pos)
+            ends.append(pos + len(value))
             if pos >= 0:
-                last[row] = pos + len(value)
+                at = pos + len(value)
         self.starts = starts
-        self.ends = [s + len(v) for s, v in zip(starts, self.values, strict=True)]
+        self.ends = ends
         return self
 
     def bounded(self, det: Detector, texts: list[str | None]) -> list[int]:

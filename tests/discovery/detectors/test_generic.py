@@ -40,6 +40,16 @@ def test_payment_card(text: str, expected: list[str], found) -> None:  # type: i
     assert found(text, "PAYMENT_CARD") == expected
 
 
+def test_issuer_prefixes_by_first_four_digits() -> None:
+    # the set of four-digit heads says what the issuer ranges say, for every head
+    from senim.discovery.detectors.payment_card import _HEADS, _PREFIXES
+
+    for head in range(10_000):
+        digits = f"{head:04d}"
+        by_range = any(low <= int(digits[:n]) <= high for low, high, n in _PREFIXES)
+        assert (head in _HEADS) == by_range, digits
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
