@@ -91,7 +91,21 @@ def time_presidio(engine: Any, docs: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, found
 
 
-def _note(budget: dict[str, float]) -> str:
+def _verdict(ratios: dict[str, float]) -> str:
+    """The 50x target, set by set (both cores against Presidio, figures from this run)."""
+    met = [f"{label} ({r:.1f}x)" for label, r in ratios.items() if r >= 50]
+    missed = [f"{label} ({r:.1f}x)" for label, r in ratios.items() if r < 50]
+    if not missed:
+        return "Target: ≥ 50x on every set, met: " + ", ".join(met) + "."
+    return (
+        "Target: ≥ 50x on every set, not met: "
+        + (f"met on {', '.join(met)}; " if met else "")
+        + f"not on {', '.join(missed)}. Presidio's own rate moves between runs on this "
+        "shared machine (its loop is timed afresh in each round), and the ratios with it."
+    )
+
+
+def _note(budget: dict[str, float], ratios: dict[str, float]) -> str:
     """What the sentences run says about the 50x target (figures from this run)."""
     text = (
         "By default senim uses both cores (the CLI scans and one helper process joins it "
@@ -104,10 +118,10 @@ def _note(budget: dict[str, float]) -> str:
         "(python-stdnum, email-validator, libphonenumber, IIN/BIN checksums), context words "
         "near each valid one, masked previews, keyed digests and explanations."
     )
+    verdict = _verdict(ratios) if ratios else "Target: ≥ 50x."
     if not {"presidio", "one core", "both cores"} <= budget.keys():
-        return "Target: ≥ 50x. " + text
+        return verdict + " " + text
     target = 50 * budget["presidio"]
-    met = "met" if 1 / budget["both cores"] >= target else "not met"
     per_doc = 1e6 * budget["one core"]
     allowed = 2e6 / target
     startup = budget.get("start-up")
@@ -117,7 +131,7 @@ def _note(budget: dict[str, float]) -> str:
         else ""
     )
     return (
-        f"Target: ≥ 50x, {met}. 50x Presidio is {target:,.0f} documents/s here, "
+        f"{verdict} On sentences, 50x Presidio is {target:,.0f} documents/s here, "
         f"{1e5 / target:.1f} s per 100,000 sentences on two cores: about {allowed:.0f} µs "
         f"of CPU per document over both processes, their start-up included{started}. "
         f"One core spends {per_doc:.0f} µs per document now (whole process). " + text
@@ -154,6 +168,7 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     budget: dict[str, float] = {}
+    ratios: dict[str, float] = {}  # both cores against Presidio, per set
     spread: dict[str, tuple[float, float]] = {}
     engine = pattern_analyzer()
     one = WORK / "one-document.jsonl"
@@ -202,9 +217,11 @@ def main() -> None:
             print(
                 f"{label}, both cores, ratio per round: {min(per_round):.1f}-{max(per_round):.1f}x"
             )
-        for how, extra, _where, count in hows:
+        for how, extra, where, count in hows:
             elapsed, findings = min(runs[how])
             rate = count / elapsed
+            if p_rate is not None and not extra:  # both cores: what the target is about
+                ratios[label if where == path else f"{count:,} files"] = rate / p_rate
             if label == "sentences":
                 budget["one core" if extra else "both cores"] = elapsed / n
             print(
@@ -231,7 +248,7 @@ def main() -> None:
             + "; ".join(f"{label} {lo:.1f}-{hi:.1f}x" for label, (lo, hi) in spread.items())
             + ".",
         ]
-    lines += ["", _note(budget)]
+    lines += ["", _note(budget, ratios)]
     text = "\n".join(lines)
     write_section("scan-speed", text)
     print(text)
