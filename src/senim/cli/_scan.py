@@ -222,15 +222,12 @@ def scan(
         if paths.count("-") > 1 or ("-" in paths and engine != "local"):
             raise UsageError("scan.stdin")
         n_workers = _workers(workers)
-        if engine == "local":
-            from senim.engine._helpers import start_early
-
-            # helpers start now: their start-up overlaps this process's loading the scanner
-            start_early(n_workers, paths)
         with collector_paused():  # the imports build objects that live as long as the process
             if engine == "local":
-                from senim.engine._helpers import arrow_without_numpy, discard_early
+                from senim.engine._helpers import arrow_without_numpy, discard_early, start_early
 
+                # helpers start now: their start-up overlaps this process's loading the scanner
+                start_early(n_workers, paths)
                 cleanup.callback(discard_early)  # unless the scan took them
                 arrow_without_numpy()
                 from senim.engine import lean_process

@@ -4,7 +4,8 @@ A helper costs a Python start and the scanner's imports (about half a second). T
 calls :func:`start_early` before it loads anything heavy itself, so a helper's start-up
 overlaps the CLI's own instead of following it; :class:`~senim.engine.LocalEngine` then
 takes that pool (:func:`take_early`) or starts one. This module imports only the standard
-library: what a helper needs is imported inside the helper.
+library (and :mod:`senim._collector`, which does too): what a helper needs is imported
+inside the helper.
 
 Each batch travels with the pickled scanner (about 2 KB); a helper unpickles it once and
 keeps it while the same bytes come back, so a pool can be started before the scanner
@@ -24,6 +25,8 @@ from contextlib import contextmanager
 from importlib.abc import MetaPathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from senim._collector import collector_paused
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -137,8 +140,6 @@ def arrow_without_numpy() -> None:
 
 
 def _init() -> None:
-    from senim._collector import collector_paused
-
     with collector_paused():  # the imports build objects that live as long as the process
         arrow_without_numpy()
         from senim.engine._local import lean_process
