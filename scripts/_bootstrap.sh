@@ -9,7 +9,7 @@ UV_VERSION="0.13.9"
 senim_bootstrap() {
   # $@: lock files to install (relative to $ROOT)
   local stamp="$VENV/.senim-stamp-$(basename "$1" .lock)" want
-  want="$(cd "$ROOT" && cat pyproject.toml scripts/_bootstrap.sh "$@" | sha256sum | cut -d' ' -f1)"
+  want="$(cd "$ROOT" && cat pyproject.toml setup.py scripts/_bootstrap.sh src/senim/discovery/_kernel.pyx "$@" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
     return 0
   fi

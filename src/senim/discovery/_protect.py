@@ -12,7 +12,10 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+
+from senim.discovery._native import kernel
 
 __all__ = ["KeyedHasher", "mask_preview"]
 
@@ -62,7 +65,7 @@ class KeyedHasher:
         self._outer = hashlib.sha256(padded.translate(_OPAD))
 
     def digest(self, entity: str, value: str) -> str:
-        norm = _NOT_KEPT.sub("", value.casefold())
+        norm = _digested(value)
         inner = self._inner.copy()
         inner.update(f"{entity}:{norm}".encode())
         outer = self._outer.copy()
@@ -84,6 +87,12 @@ _NOT_KEPT = re.compile(r"[^\w@.]|_")
 """What the digest ignores: everything but letters, digits (``str.isalnum``), ``@`` and ``.``."""
 
 
+def _digested_py(value: str) -> str:
+    """What a keyed digest covers of ``value``: the case-folded value without what
+    :data:`_NOT_KEPT` ignores. The reference of the compiled ``_kernel.digested``."""
+    return _NOT_KEPT.sub("", value.casefold())
+
+
 class _MaskTable(dict[int, int]):
     """``str.translate`` table: letters and digits to the mask, the rest kept; filled on
     first sight of each character."""
@@ -99,12 +108,14 @@ _MASKED = _MaskTable()
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def mask_preview(value: str) -> str:
+def _mask_preview_py(value: str) -> str:
     """A masked preview that keeps shape, not content.
 
     Separators stay; letters keep only the first letter of each word; in long digit runs
     (10 or more characters) the first two and last two characters stay visible.
-    Short values are fully masked.
+    Short values are fully masked. The reference of the compiled ``_kernel.mask_preview``
+    (see :mod:`senim.discovery._native`), which :func:`mask_preview` is when the install
+    built it.
     """
     masked = value.translate(_MASKED)
     n = len(value)
@@ -132,3 +143,8 @@ def _second_alnum(value: str, order: range) -> int:
             if seen == 2:
                 return i
     raise ValueError("fewer than two letters or digits")  # pragma: no cover - alnum >= 10
+
+
+_digested: Callable[[str], str] = kernel.digested if kernel is not None else _digested_py
+mask_preview: Callable[[str], str] = kernel.mask_preview if kernel is not None else _mask_preview_py
+"""A masked preview that keeps shape, not content (see :func:`_mask_preview_py`)."""

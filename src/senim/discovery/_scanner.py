@@ -38,6 +38,7 @@ from senim.discovery._model import (
     findings_from_batch,
     findings_to_batch,
 )
+from senim.discovery._native import kernel
 from senim.discovery._protect import KeyedHasher, mask_preview
 from senim.discovery._registry import DetectorRegistry
 from senim.discovery.detectors.person import PersonDetector
@@ -934,29 +935,13 @@ class _Matches:
         """Find the positions (of the matches in rows ``only``, or all). Matches come in text
         order per row and never overlap: each is the first occurrence of its value after
         the end of the previous match of its row, so every match of a row is located."""
-        starts: list[int] = []
-        ends: list[int] = []
-        last: dict[int, int] = {}  # where the next search starts, per row left
-        current, text, at = -1, "", 0  # the row of the previous match (matches come by row)
-        for row, value in zip(self.rows, self.values, strict=True):
-            if only is not None and row not in only:
-                starts.append(-1)
-                ends.append(len(value) - 1)
-                continue
-            if row != current:
-                last[current] = at
-                current, text, at = row, texts[row] or "", last.get(row, 0)
-            pos = text.find(value, at)
-            starts.append(pos)
-            ends.append(pos + len(value))
-            if pos >= 0:
-                at = pos + len(value)
-        self.starts = starts
-        self.ends = ends
+        self.starts, self.ends = _locate(self.rows, self.values, texts, only)
         return self
 
     def bounded(self, det: Detector, texts: list[str | None]) -> list[int]:
         """Indices of the matches whose span respects ``det``'s boundary rule."""
+        if type(det)._bounded is Detector._bounded:  # the rule is det.boundary alone
+            return _bounded(self.rows, self.starts, self.ends, texts, det.boundary)
         bounded = det._bounded
         spans = zip(self.rows, self.starts, self.ends, strict=True)
         return [
@@ -964,6 +949,64 @@ class _Matches:
             for i, (row, start, end) in enumerate(spans)
             if start >= 0 and bounded(texts[row] or "", start, end)
         ]
+
+
+def _locate_py(
+    rows: list[int], values: list[str], texts: list[str | None], only: set[int] | None
+) -> tuple[list[int], list[int]]:
+    """Character spans (starts and ends) of matches given as rows and values in text order
+    (see :meth:`_Matches.locate`); a match of a row outside ``only`` gets start ``-1``.
+    The reference of the compiled ``_kernel.locate``."""
+    starts: list[int] = []
+    ends: list[int] = []
+    last: dict[int, int] = {}  # where the next search starts, per row left
+    current, text, at = -1, "", 0  # the row of the previous match (matches come by row)
+    for row, value in zip(rows, values, strict=True):
+        if only is not None and row not in only:
+            starts.append(-1)
+            ends.append(len(value) - 1)
+            continue
+        if row != current:
+            last[current] = at
+            current, text, at = row, texts[row] or "", last.get(row, 0)
+        pos = text.find(value, at)
+        starts.append(pos)
+        ends.append(pos + len(value))
+        if pos >= 0:
+            at = pos + len(value)
+    return starts, ends
+
+
+def _bounded_py(
+    rows: list[int], starts: list[int], ends: list[int], texts: list[str | None], boundary: str
+) -> list[int]:
+    """Indices of the located spans (start ``-1``: not located) whose neighbouring
+    characters respect a :attr:`Detector.boundary` rule, as :meth:`Detector._bounded`
+    checks it. The reference of the compiled ``_kernel.bounded``."""
+    out: list[int] = []
+    for i, (row, start, end) in enumerate(zip(rows, starts, ends, strict=True)):
+        if start < 0:
+            continue
+        if boundary != "none":
+            text = texts[row] or ""
+            before = text[start - 1] if start > 0 else " "
+            after = text[end] if end < len(text) else " "
+            if boundary == "alnum":
+                if before.isalnum() or after.isalnum():
+                    continue
+            elif boundary == "digit":
+                if before.isdigit() or after.isdigit():
+                    continue
+            elif before.isalnum() or after.isalnum() or before == "_" or after == "_":
+                continue
+        out.append(i)
+    return out
+
+
+_locate: Callable[..., tuple[list[int], list[int]]] = (
+    kernel.locate if kernel is not None else _locate_py
+)
+_bounded: Callable[..., list[int]] = kernel.bounded if kernel is not None else _bounded_py
 
 
 _Shortcut = tuple[tuple[str, ...], str | None]
@@ -1137,11 +1180,13 @@ _PAYS = 0.05
 _PAUSE = 65536
 
 
-def _window(text: str, start: int, end: int) -> tuple[str, str]:
+def _window_py(text: str, start: int, end: int) -> tuple[str, str]:
     """Text around a candidate within its sentence: up to 60 characters before, 40 after.
 
     A word cut by the window's edge is dropped, so its tail or head never reads as a
-    context word ("v" of "ivanov", "тел" of "телевизор").
+    context word ("v" of "ivanov", "тел" of "телевизор"). The reference of the compiled
+    ``_kernel.window`` (see :mod:`senim.discovery._native`), which :data:`_window` is when
+    the install built it.
     """
     lo = max(0, start - _CHARS_BEFORE)
     before = text[lo:start]
@@ -1167,6 +1212,9 @@ def _window(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _WORD_RUN = re.compile(r"\w+")
+_window: Callable[[str, int, int], tuple[str, str]] = (
+    kernel.window if kernel is not None else _window_py
+)
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,247 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""Compiled twins of senim's hottest per-candidate functions (built by the install when a C
+compiler is present; see :mod:`senim.discovery._native`).
+
+Each function here gives exactly what its Python reference gives, which stays the
+specification and the fallback: ``_scanner._window_py``, ``_scanner._locate_py``,
+``_scanner._bounded_py``, ``_protect._mask_preview_py`` and ``_protect._digested_py``. Both read characters with CPython's own
+classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
+``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
+``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), and tests/discovery/test_native.py checks
+the twins against the references on generated text.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport (
+    PyUnicode_Find,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_READ_CHAR,
+    PyUnicode_Substring,
+)
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch)
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+
+cdef Py_ssize_t CHARS_BEFORE = 60
+cdef Py_ssize_t CHARS_AFTER = 40
+cdef Py_UCS4 MASK = 0x2022  # the preview's mask, "•"
+
+
+cdef inline bint _word(Py_UCS4 c) noexcept:
+    """Regex ``\\w``."""
+    return c == 95 or Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint _stop(Py_UCS4 c) noexcept:
+    """``[.!?;…]``: a sentence ends with it when spaces and a capital letter follow."""
+    return c == 46 or c == 33 or c == 63 or c == 59 or c == 0x2026
+
+
+cdef inline bint _capital(Py_UCS4 c) noexcept:
+    """``[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]``: a capital that starts a sentence."""
+    return (
+        (65 <= c <= 90) or (0x410 <= c <= 0x42F) or c == 0x401 or c == 0x4D8 or c == 0x492
+        or c == 0x49A or c == 0x4A2 or c == 0x4E8 or c == 0x4B0 or c == 0x4AE or c == 0x4BA
+        or c == 0x406
+    )
+
+
+cdef inline Py_ssize_t _sentence_end(str text, Py_ssize_t p, Py_ssize_t stop) noexcept:
+    """Where a sentence end at ``p`` ends inside ``text[:stop]`` (``-1``: none there):
+    a line break, or ``[.!?;…]`` followed by spaces and a capital."""
+    cdef Py_UCS4 c = PyUnicode_READ_CHAR(text, p)
+    cdef Py_ssize_t j
+    if c == 10:
+        return p + 1
+    if not _stop(c):
+        return -1
+    j = p + 1
+    while j < stop and Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, j)):
+        j += 1
+    if j > p + 1 and j < stop and _capital(PyUnicode_READ_CHAR(text, j)):
+        return j
+    return -1
+
+
+def window(str text, Py_ssize_t start, Py_ssize_t end):
+    """Text around a candidate within its sentence (see ``_scanner._window_py``)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef Py_ssize_t lo = start - CHARS_BEFORE if start > CHARS_BEFORE else 0
+    cdef Py_ssize_t hi = end + CHARS_AFTER
+    cdef Py_ssize_t a = lo
+    cdef Py_ssize_t b = hi if hi < n else n
+    cdef Py_ssize_t p, cut
+    if start < 0 or end < start or end > n:
+        raise ValueError("span outside the text")
+    if lo > 0 and Py_UNICODE_ISALNUM(PyUnicode_READ_CHAR(text, lo - 1)):
+        while a < start and _word(PyUnicode_READ_CHAR(text, a)):
+            a += 1
+    p = start - 1
+    while p >= a:  # the last sentence end before the candidate
+        cut = _sentence_end(text, p, start)
+        if cut >= 0:
+            a = cut
+            break
+        p -= 1
+    if hi < n and Py_UNICODE_ISALNUM(PyUnicode_READ_CHAR(text, hi)):
+        while b > end and _word(PyUnicode_READ_CHAR(text, b - 1)):
+            b -= 1
+    p = end
+    while p < b:  # the first sentence end after it
+        if _sentence_end(text, p, b) >= 0:
+            b = p
+            break
+        p += 1
+    return PyUnicode_Substring(text, a, start), PyUnicode_Substring(text, end, b)
+
+
+def mask_preview(str value):
+    """A masked preview that keeps shape, not content (see ``_protect._mask_preview_py``)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value)
+    cdef Py_ssize_t i, alnum = 0, digits = 0, head = -1, tail = -1, seen
+    cdef Py_UCS4 c
+    cdef bint in_word = False, letter
+    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc((n if n else 1) * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ_CHAR(value, i)
+            if Py_UNICODE_ISALNUM(c):
+                alnum += 1
+                out[i] = MASK
+                if Py_UNICODE_ISDIGIT(c):
+                    digits += 1
+            else:
+                out[i] = c
+        if n >= 4 and alnum >= 6:
+            if alnum >= 10 and digits >= alnum * 0.8:
+                # long digit runs: the first two and the last two letters or digits stay
+                seen = 0
+                for i in range(n):
+                    if Py_UNICODE_ISALNUM(PyUnicode_READ_CHAR(value, i)):
+                        seen += 1
+                        if seen == 2:
+                            head = i
+                            break
+                seen = 0
+                for i in range(n - 1, -1, -1):
+                    if Py_UNICODE_ISALNUM(PyUnicode_READ_CHAR(value, i)):
+                        seen += 1
+                        if seen == 2:
+                            tail = i
+                            break
+                for i in range(head + 1):
+                    out[i] = PyUnicode_READ_CHAR(value, i)
+                for i in range(tail, n):
+                    out[i] = PyUnicode_READ_CHAR(value, i)
+            else:
+                # words (regex [^\W\d_]+) keep their first letter
+                for i in range(n):
+                    c = PyUnicode_READ_CHAR(value, i)
+                    letter = Py_UNICODE_ISALNUM(c) and not Py_UNICODE_ISDECIMAL(c)
+                    if letter and not in_word:
+                        out[i] = c
+                    in_word = letter
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
+    finally:
+        PyMem_Free(out)
+
+
+def digested(str value):
+    """What a keyed digest covers of ``value`` (see ``_protect._digested_py``): the
+    case-folded value's letters, digits, ``@`` and ``.``."""
+    cdef str folded = value.casefold()
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded)
+    cdef Py_ssize_t i, kept = 0
+    cdef Py_UCS4 c
+    cdef Py_UCS4 *out = <Py_UCS4 *> PyMem_Malloc((n if n else 1) * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ_CHAR(folded, i)
+            if c == 64 or c == 46 or Py_UNICODE_ISALNUM(c):
+                out[kept] = c
+                kept += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept)
+    finally:
+        PyMem_Free(out)
+
+
+def locate(list rows, list values, list texts, object only):
+    """Character spans of a column's matches (see ``_scanner._locate_py``)."""
+    cdef Py_ssize_t i, n = len(rows), pos, at = 0
+    cdef Py_ssize_t row, current = -1
+    cdef str value, text = ""
+    cdef dict last = {}
+    cdef list starts = [], ends = []
+    cdef bint every = only is None
+    for i in range(n):
+        row = rows[i]
+        value = values[i]
+        if not every and row not in only:
+            starts.append(-1)
+            ends.append(PyUnicode_GET_LENGTH(value) - 1)
+            continue
+        if row != current:
+            last[current] = at
+            current = row
+            text = texts[row] or ""
+            at = last.get(row, 0)
+        pos = PyUnicode_Find(text, value, at, PyUnicode_GET_LENGTH(text), 1)
+        starts.append(pos)
+        ends.append(pos + PyUnicode_GET_LENGTH(value))
+        if pos >= 0:
+            at = pos + PyUnicode_GET_LENGTH(value)
+    return starts, ends
+
+
+cdef inline bint _free(Py_UCS4 c, int kind) noexcept:
+    """Does the character next to a span leave it bounded (see ``Detector.boundary``)?"""
+    if kind == 1:
+        return not Py_UNICODE_ISALNUM(c)
+    if kind == 2:
+        return not Py_UNICODE_ISDIGIT(c)
+    return not (Py_UNICODE_ISALNUM(c) or c == 95)
+
+
+def bounded(list rows, list starts, list ends, list texts, str boundary):
+    """Indices of the located spans that respect ``boundary`` (see ``_scanner._bounded_py``)."""
+    cdef int kind
+    cdef Py_ssize_t i, n = len(rows), start, end, size
+    cdef str text
+    cdef list out = []
+    if boundary == "none":
+        kind = 0
+    elif boundary == "alnum":
+        kind = 1
+    elif boundary == "digit":
+        kind = 2
+    else:
+        kind = 3
+    for i in range(n):
+        start = starts[i]
+        if start < 0:
+            continue
+        if kind == 0:
+            out.append(i)
+            continue
+        end = ends[i]
+        text = texts[rows[i]] or ""
+        size = PyUnicode_GET_LENGTH(text)
+        if start > size:
+            raise IndexError("string index out of range")
+        if start > 0 and not _free(PyUnicode_READ_CHAR(text, start - 1), kind):
+            continue
+        if end < size and not _free(PyUnicode_READ_CHAR(text, end), kind):
+            continue
+        out.append(i)
+    return out

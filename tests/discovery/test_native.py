@@ -1,0 +1,147 @@
+"""The compiled kernel gives exactly what its Python references give."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from senim.discovery._native import kernel
+from senim.discovery._protect import KeyedHasher, _digested_py, _mask_preview_py, mask_preview
+from senim.discovery._scanner import _bounded_py, _locate_py, _window_py
+
+# the characters the rules turn on: sentence ends, spaces of several kinds, capitals that
+# start a sentence (Latin, Russian, Kazakh), letters, decimal and other digits, "_", the
+# mask itself, letters that case-fold to two, combining marks
+_ALPHABET = "aZ_09 .!?;…\n\t\u00a0\u2028\u3000-,:()@•ßİıЯяЁӘәҒғҚқҢңӨөҰұҮүҺһІі²٣𝟗Ⅻ\u0301\u0345😀"
+_TEXTS = st.text(alphabet=_ALPHABET, max_size=160) | st.text(max_size=160)
+
+needs_kernel = pytest.mark.skipif(
+    kernel is None, reason="compiled kernel not built or SENIM_PURE_PYTHON set"
+)
+
+
+def test_kernel_built_by_the_dev_install() -> None:
+    """scripts/test builds the kernel (a C compiler is on every machine it runs on); a
+    missing kernel there means the build went wrong, not a pure-Python install."""
+    if os.environ.get("SENIM_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("SENIM_PURE_PYTHON set")
+    assert kernel is not None, "senim.discovery._kernel was not built: rerun scripts/test"
+
+
+@needs_kernel
+@settings(max_examples=600)
+@given(text=_TEXTS, data=st.data())
+def test_window_matches_reference(text: str, data: st.DataObject) -> None:
+    assert kernel is not None
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert kernel.window(text, start, end) == _window_py(text, start, end)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("", 0, 0),
+        ("Звоните. Тел 87011234567", 13, 24),
+        ("x" * 70 + " тел: 87011234567 телефону", 76, 87),
+        ("Адрес: Алматы. Мой ИИН 900101300007. Ещё", 23, 35),
+        ("ИИН\n900101300007\nconsole", 4, 16),
+        ("a_b" * 30 + "1", 90, 91),
+        ("тел. 8 701 123 45 67 … Ол", 5, 20),
+    ],
+)
+def test_window_edges(text: str, start: int, end: int) -> None:
+    assert kernel is not None
+    assert kernel.window(text, start, end) == _window_py(text, start, end)
+
+
+@needs_kernel
+def test_window_rejects_a_span_outside_the_text() -> None:
+    assert kernel is not None
+    with pytest.raises(ValueError, match="outside"):
+        kernel.window("abc", 2, 5)
+
+
+@needs_kernel
+@settings(max_examples=600)
+@given(value=_TEXTS)
+def test_mask_preview_matches_reference(value: str) -> None:
+    assert kernel is not None
+    assert kernel.mask_preview(value) == _mask_preview_py(value)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "ab",
+        "900101300007",
+        "KZ86 125K ZT50 0410 0100",
+        "Иванов Иван Иванович",
+        "Жұмабаев Ерлан Нұрланұлы",
+        "ivanov_ivan@mail.kz",
+        "+7 (701) 123-45-67",
+        "²²²²²²²²²²²²",
+        "٣٣٣٣٣٣٣٣٣٣",
+        "••••••ab12",
+        "12ab34cd56ef78",
+    ],
+)
+def test_mask_preview_cases(value: str) -> None:
+    assert kernel is not None
+    assert kernel.mask_preview(value) == _mask_preview_py(value)
+
+
+def test_mask_preview_is_the_kernel_when_built() -> None:
+    assert mask_preview is (kernel.mask_preview if kernel is not None else _mask_preview_py)
+
+
+@needs_kernel
+@settings(max_examples=600)
+@given(value=_TEXTS)
+def test_digested_matches_reference(value: str) -> None:
+    assert kernel is not None
+    assert kernel.digested(value) == _digested_py(value)
+
+
+def test_digest_ignores_case_and_separators() -> None:
+    hasher = KeyedHasher(key=b"k")
+    assert hasher.digest("KZ_IBAN", "KZ86 125K ZT50") == hasher.digest("KZ_IBAN", "kz86125kzt50")
+    assert hasher.digest("EMAIL", "a.b@x.kz") != hasher.digest("EMAIL", "ab@xkz")
+
+
+@st.composite
+def _located(draw: st.DrawFn) -> tuple[list[int], list[str], list[str | None], set[int] | None]:
+    """Rows of text and, per row in order, values cut from it (some absent from it)."""
+    texts: list[str | None] = draw(st.lists(st.none() | _TEXTS, min_size=1, max_size=6))
+    rows: list[int] = []
+    values: list[str] = []
+    for row, text in enumerate(texts):
+        for _ in range(draw(st.integers(0, 4))):
+            if text and draw(st.booleans()):
+                lo = draw(st.integers(0, len(text) - 1))
+                values.append(text[lo : draw(st.integers(lo + 1, len(text)))])
+            else:
+                values.append(draw(st.text(alphabet=_ALPHABET, min_size=1, max_size=4)))
+            rows.append(row)
+    only = draw(st.none() | st.sets(st.integers(0, len(texts) - 1)))
+    return rows, values, texts, only
+
+
+@needs_kernel
+@settings(max_examples=400)
+@given(case=_located(), boundary=st.sampled_from(["none", "alnum", "digit", "word"]))
+def test_locate_and_bounded_match_reference(
+    case: tuple[list[int], list[str], list[str | None], set[int] | None], boundary: str
+) -> None:
+    assert kernel is not None
+    rows, values, texts, only = case
+    starts, ends = _locate_py(rows, values, texts, only)
+    assert kernel.locate(rows, values, texts, only) == (starts, ends)
+    expected = _bounded_py(rows, starts, ends, texts, boundary)
+    assert kernel.bounded(rows, starts, ends, texts, boundary) == expected
