@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from senim.discovery._native import kernel
 from senim.discovery._protect import KeyedHasher, _digested_py, _mask_preview_py, mask_preview
-from senim.discovery._scanner import _bounded_py, _locate_py, _window_py
+from senim.discovery._registry import DetectorRegistry
+from senim.discovery._scanner import (
+    _bounded_py,
+    _locate_py,
+    _near_words_py,
+    _searches,
+    _window_py,
+)
 
 # the characters the rules turn on: sentence ends, spaces of several kinds, capitals that
 # start a sentence (Latin, Russian, Kazakh), letters, decimal and other digits, "_", the
@@ -64,6 +71,28 @@ def test_window_rejects_a_span_outside_the_text() -> None:
     assert kernel is not None
     with pytest.raises(ValueError, match="outside"):
         kernel.window("abc", 2, 5)
+
+
+_DETECTORS = DetectorRegistry.default().select(None)
+_CONTEXT_WORDS = ("тел", "телефон", "ИИН", "иин", "email", "EMAİL", "phone", "version", "нөмірі")
+_WORDY = st.lists(
+    st.sampled_from([*_CONTEXT_WORDS, *_ALPHABET]),
+    max_size=40,
+).map("".join)
+
+
+@needs_kernel
+@settings(max_examples=600)
+@given(text=_WORDY | _TEXTS, data=st.data(), det=st.sampled_from(_DETECTORS))
+def test_near_words_matches_reference(text: str, data: st.DataObject, det: object) -> None:
+    """Context and negative context words of every built-in detector, around any span."""
+    assert kernel is not None
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    searches = _searches(det)  # type: ignore[arg-type]
+    assert kernel.near_words(text, start, end, *searches) == _near_words_py(
+        text, start, end, *searches
+    )
 
 
 @needs_kernel

@@ -1,4 +1,14 @@
+import re
+from collections.abc import Callable
+
 def window(text: str, start: int, end: int) -> tuple[str, str]: ...
+def near_words(
+    text: str,
+    start: int,
+    end: int,
+    negative: Callable[[str], re.Match[str] | None] | None,
+    context: Callable[[str], re.Match[str] | None] | None,
+) -> tuple[bool, str | None]: ...
 def mask_preview(value: str) -> str: ...
 def digested(value: str) -> str: ...
 def locate(

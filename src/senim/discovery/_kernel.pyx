@@ -3,7 +3,8 @@
 compiler is present; see :mod:`senim.discovery._native`).
 
 Each function here gives exactly what its Python reference gives, which stays the
-specification and the fallback: ``_scanner._window_py``, ``_scanner._locate_py``,
+specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
+``_scanner._locate_py``,
 ``_scanner._bounded_py``, ``_protect._mask_preview_py`` and ``_protect._digested_py``. Both read characters with CPython's own
 classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
@@ -70,8 +71,8 @@ cdef inline Py_ssize_t _sentence_end(str text, Py_ssize_t p, Py_ssize_t stop) no
     return -1
 
 
-def window(str text, Py_ssize_t start, Py_ssize_t end):
-    """Text around a candidate within its sentence (see ``_scanner._window_py``)."""
+cdef (Py_ssize_t, Py_ssize_t) _bounds(str text, Py_ssize_t start, Py_ssize_t end) except *:
+    """Where the window around ``text[start:end]`` starts and ends."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef Py_ssize_t lo = start - CHARS_BEFORE if start > CHARS_BEFORE else 0
     cdef Py_ssize_t hi = end + CHARS_AFTER
@@ -99,11 +100,48 @@ def window(str text, Py_ssize_t start, Py_ssize_t end):
             b = p
             break
         p += 1
+    return a, b
+
+
+def window(str text, Py_ssize_t start, Py_ssize_t end):
+    """Text around a candidate within its sentence (see ``_scanner._window_py``)."""
+    a, b = _bounds(text, start, end)
     return PyUnicode_Substring(text, a, start), PyUnicode_Substring(text, end, b)
 
 
+cdef str _fold(str text):
+    """``_context.fold``: case-folded, the Turkic dotted and dotless I as ``i``."""
+    cdef str folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("i\u0307", "i").replace("ı", "i")
+    return folded
+
+
+def near_words(str text, Py_ssize_t start, Py_ssize_t end, object negative, object context):
+    """Negative context in the window around ``text[start:end]``, and the first context word
+    in it (see ``_scanner._near_words_py``)."""
+    a, b = _bounds(text, start, end)
+    cdef str before = _fold(PyUnicode_Substring(text, a, start))
+    cdef str after = _fold(PyUnicode_Substring(text, end, b))
+    if negative is not None and (negative(before) is not None or negative(after) is not None):
+        return True, None
+    if context is not None:
+        found = context(before)
+        if found is None:
+            found = context(after)
+        if found is not None:
+            return False, found.group(0)
+    return False, None
+
+
 def mask_preview(str value):
-    """A masked preview that keeps shape, not content (see ``_protect._mask_preview_py``)."""
+    """A masked preview that keeps shape, not content.
+
+    Separators stay; letters keep only the first letter of each word; in long digit runs
+    (10 or more characters) the first two and last two characters stay visible.
+    Short values are fully masked. (Compiled; the reference is
+    ``senim.discovery._protect._mask_preview_py``.)
+    """
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value)
     cdef Py_ssize_t i, alnum = 0, digits = 0, head = -1, tail = -1, seen
     cdef Py_UCS4 c

@@ -1128,11 +1128,19 @@ def _context_near(
 ) -> tuple[bool, str | None]:
     """:meth:`Scanner._nearby`, worked out: negative context near the span, and the first
     context word near it (``near``: see :data:`_Near`)."""
-    before, after = _window(text, start, end)
     if near is not None:  # other candidates of a context_nearest detector
-        return _nearest_context(det, before, after, near)
+        return _nearest_context(det, *_window(text, start, end), near)
+    return _near_words(text, start, end, *_searches(det))
+
+
+def _near_words_py(
+    text: str, start: int, end: int, negative: _Search | None, context: _Search | None
+) -> tuple[bool, str | None]:
+    """Negative context (``negative``: its search) in the window around ``text[start:end]``,
+    and the first context word in it (``context``: its search), both searched in
+    :func:`fold`-ed text. The reference of the compiled ``_kernel.near_words``."""
+    before, after = _window(text, start, end)
     before, after = fold(before), fold(after)
-    negative, context = _searches(det)
     if negative is not None and (negative(before) or negative(after)):
         return True, None
     m = (context(before) or context(after)) if context is not None else None
@@ -1232,6 +1240,9 @@ def _context_boost(score: float, where: str, term: str) -> tuple[tuple[str, floa
 
 
 _Search = Callable[[str], "re.Match[str] | None"]
+_near_words: Callable[[str, int, int, _Search | None, _Search | None], tuple[bool, str | None]] = (
+    kernel.near_words if kernel is not None else _near_words_py
+)
 
 
 @lru_cache(maxsize=256)
