@@ -9,7 +9,7 @@ UV_VERSION="0.13.9"
 senim_bootstrap() {
   # $@: lock files to install (relative to $ROOT)
   local stamp="$VENV/.senim-stamp-$(basename "$1" .lock)" want
-  want="$(cd "$ROOT" && cat pyproject.toml setup.py scripts/_bootstrap.sh src/senim/discovery/_kernel.pyx "$@" | sha256sum | cut -d' ' -f1)"
+  want="$(cd "$ROOT" && cat pyproject.toml setup.py requirements/build.lock scripts/_bootstrap.sh src/senim/discovery/_kernel.pyx "$@" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
     return 0
   fi
@@ -29,7 +29,10 @@ senim_bootstrap() {
   local reqs=()
   for f in "${args[@]}"; do reqs+=(-r "$f"); done
   "$VENV/bin/uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" "${reqs[@]}"
-  "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e "$ROOT"
+  # the editable install builds the compiled kernel in place (setup.py; its source is part
+  # of the stamp above, so an edit rebuilds it), with pinned build requirements
+  "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps \
+    --build-constraints "$ROOT/requirements/build.lock" -e "$ROOT"
   echo "$want" > "$stamp"
 }
 
