@@ -18,6 +18,7 @@ from senim.discovery._scanner import (
     _searches,
     _window_py,
 )
+from senim.discovery.kzid import _checksum_ok_py
 
 # the characters the rules turn on: sentence ends, spaces of several kinds, capitals that
 # start a sentence (Latin, Russian, Kazakh), letters, decimal and other digits, "_", the
@@ -174,3 +175,27 @@ def test_locate_and_bounded_match_reference(
     assert kernel.locate(rows, values, texts, only) == (starts, ends)
     expected = _bounded_py(rows, starts, ends, texts, boundary)
     assert kernel.bounded(rows, starts, ends, texts, boundary) == expected
+
+
+_TWELVE = st.text(alphabet="0123456789", min_size=12, max_size=12)
+
+
+@needs_kernel
+@settings(max_examples=2000)
+@given(number=_TWELVE | st.text(alphabet="0123456789٣²a ", max_size=14))
+def test_kz_checksum_matches_reference(number: str) -> None:
+    assert kernel is not None
+    assert kernel.kz_checksum_ok(number) == _checksum_ok_py(number)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "number",
+    # published vectors (shared/domain/iin-bin-vectors.txt): valid IINs and BINs, a wrong
+    # check digit, both weight passes giving 10, non-digits, lengths 11 and 13
+    ["900101300007", "061211600012", "700140000019", "010101600586", "821214240092",
+     "90010130000", "9001013000070", "90010130000a", "٩٠٠١٠١٣٠٠٠٠٧"],
+)  # fmt: skip
+def test_kz_checksum_cases(number: str) -> None:
+    assert kernel is not None
+    assert kernel.kz_checksum_ok(number) == _checksum_ok_py(number)

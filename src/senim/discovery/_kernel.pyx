@@ -5,7 +5,8 @@ compiler is present; see :mod:`senim.discovery._native`).
 Each function here gives exactly what its Python reference gives, which stays the
 specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
 ``_scanner._locate_py``,
-``_scanner._bounded_py``, ``_protect._mask_preview_py`` and ``_protect._digested_py``. Both read characters with CPython's own
+``_scanner._bounded_py``, ``_protect._mask_preview_py``, ``_protect._digested_py`` and
+``kzid._checksum_ok_py``. Both read characters with CPython's own
 classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
 ``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), and tests/discovery/test_native.py checks
@@ -283,3 +284,31 @@ def bounded(list rows, list starts, list ends, list texts, str boundary):
             continue
         out.append(i)
     return out
+
+
+cdef int[11] W1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+cdef int[11] W2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
+
+
+def kz_checksum_ok(str number):
+    """Is ``number`` 12 ASCII digits with a valid two-pass mod-11 check digit (an IIN's or
+    a BIN's; see ``kzid._checksum_ok_py``)?"""
+    cdef int digits[12]
+    cdef int i, k1 = 0, k2 = 0
+    cdef Py_UCS4 c
+    if PyUnicode_GET_LENGTH(number) != 12:
+        return False
+    for i in range(12):
+        c = PyUnicode_READ_CHAR(number, i)
+        if c < 48 or c > 57:
+            return False
+        digits[i] = <int>c - 48
+    for i in range(11):
+        k1 += digits[i] * W1[i]
+        k2 += digits[i] * W2[i]
+    k1 %= 11
+    if k1 == 10:
+        k1 = k2 % 11
+        if k1 == 10:
+            return False
+    return k1 == digits[11]

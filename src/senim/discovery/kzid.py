@@ -15,11 +15,14 @@ Government Decree No. 565 of 11.06.2003).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from operator import mul
 from typing import Literal
+
+from senim.discovery._native import kernel
 
 __all__ = [
     "IinInfo",
@@ -47,12 +50,21 @@ def check_digit(first11: str) -> int | None:
     return k
 
 
-@lru_cache(maxsize=4096)  # KZ_IIN and KZ_BIN ask about the same 12-digit candidates
-def _checksum_ok(number: str) -> bool:
+def _checksum_ok_py(number: str) -> bool:
+    """Is ``number`` 12 digits with a valid check digit? The reference of the compiled
+    ``_kernel.kz_checksum_ok`` (see :mod:`senim.discovery._native`)."""
     if len(number) != 12 or not number.isascii() or not number.isdigit():
         return False
     k = check_digit(number[:11])
     return k is not None and k == int(number[11])
+
+
+_checksum_ok: Callable[[str], bool] = (
+    kernel.kz_checksum_ok
+    if kernel is not None
+    # KZ_IIN and KZ_BIN ask about the same 12-digit candidates
+    else lru_cache(maxsize=4096)(_checksum_ok_py)
+)
 
 
 @dataclass(frozen=True, slots=True)
