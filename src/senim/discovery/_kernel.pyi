@@ -1,4 +1,5 @@
 import re
+from typing import Any
 from collections.abc import Callable
 
 def window(text: str, start: int, end: int) -> tuple[str, str]: ...
@@ -18,3 +19,23 @@ def bounded(
     rows: list[int], starts: list[int], ends: list[int], texts: list[str | None], boundary: str
 ) -> list[int]: ...
 def kz_checksum_ok(number: str) -> bool: ...
+def bind_scoring(
+    hit: Callable[..., Any],
+    validated: Callable[..., Any],
+    context_boost: Callable[..., Any],
+    searches: Callable[..., Any],
+) -> None: ...
+def score_matches(
+    scanner: Any,
+    det: Any,
+    pattern: str,
+    base: float,
+    found: Any,
+    kept: list[int],
+    verdicts: dict[str, bool | None],
+    texts: list[str | None],
+    col_term: str | None,
+    row_spans: dict[int, list[tuple[int, int]]] | None,
+    seen: set[tuple[int, int, int]] | None,
+    hits: dict[int, list[Any]],
+) -> None: ...

@@ -6,7 +6,7 @@ Each function here gives exactly what its Python reference gives, which stays th
 specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
 ``_scanner._locate_py``,
 ``_scanner._bounded_py``, ``_protect._mask_preview_py``, ``_protect._digested_py`` and
-``kzid._checksum_ok_py``. Both read characters with CPython's own
+``kzid._checksum_ok_py``, and ``_scanner._score_matches_py`` for the scoring loop. Both read characters with CPython's own
 classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
 ``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), and tests/discovery/test_native.py checks
@@ -121,6 +121,10 @@ cdef str _fold(str text):
 def near_words(str text, Py_ssize_t start, Py_ssize_t end, object negative, object context):
     """Negative context in the window around ``text[start:end]``, and the first context word
     in it (see ``_scanner._near_words_py``)."""
+    return _near_words(text, start, end, negative, context)
+
+
+cdef tuple _near_words(str text, Py_ssize_t start, Py_ssize_t end, object negative, object context):
     a, b = _bounds(text, start, end)
     cdef str before = _fold(PyUnicode_Substring(text, a, start))
     cdef str after = _fold(PyUnicode_Substring(text, end, b))
@@ -312,3 +316,103 @@ def kz_checksum_ok(str number):
         if k1 == 10:
             return False
     return k1 == digits[11]
+
+
+# the scanner's helpers score_matches calls, bound once by _scanner (see bind_scoring)
+cdef object _Hit = None
+cdef object _validated = None
+cdef object _context_boost = None
+cdef object _searches = None
+
+
+def bind_scoring(hit, validated, context_boost, searches):
+    """Hand over ``_scanner``'s hit class and its cached helpers (``_validated``,
+    ``_context_boost``, ``_searches``) to :func:`score_matches`."""
+    global _Hit, _validated, _context_boost, _searches
+    _Hit, _validated, _context_boost, _searches = hit, validated, context_boost, searches
+
+
+def score_matches(
+    scanner, det, str pattern, base, found, list kept, dict verdicts, list texts, col_term,
+    row_spans, seen, dict hits,
+):
+    """One pattern's valid bounded matches scored into ``hits`` per row (see
+    ``_scanner._score_matches_py``, whose steps, ``Scanner._score`` and ``Scanner._nearby``
+    included, this runs in the same order)."""
+    cdef list rows = found.rows
+    cdef list starts = found.starts
+    cdef list ends = found.ends
+    cdef list values = found.values
+    cdef Py_ssize_t i, row, start, end, lo
+    cdef bint has_context = det.has_context
+    cdef bint required = det.context_required
+    cdef bint nearest = det.context_nearest
+    cdef bint memo_used
+    cdef str text
+    cdef object score, adjustments, verdict, negative, term, where, found_near, key, hit
+    cdef object near, boosted, spans, row_hits
+    validated_score = det.validated_score
+    validated = _validated(validated_score, base) if validated_score > base else None
+    min_score = scanner.min_score
+    memo = scanner._near
+    name = det.name
+    negative_search, context_search = _searches(det)
+    for index in kept:
+        i = index
+        verdict = verdicts.get(values[i], False)
+        if verdict is False:
+            continue
+        row = rows[i]
+        start = starts[i]
+        end = ends[i]
+        if seen is not None:
+            key = (row, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+        text = texts[row]
+        score = base
+        adjustments = ()
+        if verdict is True and validated is not None:
+            adjustments = validated
+            score = validated_score
+        if has_context and (start != 0 or end != PyUnicode_GET_LENGTH(text)):
+            if nearest:
+                spans = row_spans.get(row) if row_spans is not None else None
+                negative, near = scanner._nearby(det, text, start, end, spans)
+            elif memo.paused:
+                memo.paused -= 1
+                negative, near = _near_words(text, start, end, negative_search, context_search)
+            else:
+                lo = start - CHARS_BEFORE - 1
+                key = (
+                    name,
+                    PyUnicode_Substring(text, lo if lo > 0 else 0, start),
+                    PyUnicode_Substring(text, end, end + CHARS_AFTER + 1),
+                    None,
+                )
+                found_near = memo.get(key)
+                if found_near is None:
+                    found_near = memo.put(
+                        key, _near_words(text, start, end, negative_search, context_search)
+                    )
+                negative, near = found_near
+        else:
+            negative, near = False, None
+        if negative:
+            continue
+        term, where = col_term, "column"
+        if term is None and near is not None:
+            term, where = near, "text"
+        if term is not None:
+            boosted, score = _context_boost(score, where, term)
+            adjustments = (*adjustments, boosted)
+        elif required:
+            continue
+        if score < min_score:
+            continue
+        hit = _Hit(start, end, score, det, pattern, base, adjustments)
+        row_hits = hits.get(row)
+        if row_hits is None:
+            row_hits = hits[row] = []
+        row_hits.append(hit)

@@ -442,30 +442,20 @@ class Scanner:
                             verdicts[value] = verdict
                     if not verdicts:
                         continue
-                    for i in kept:
-                        verdict = verdicts.get(found.values[i], False)
-                        if verdict is False:
-                            continue
-                        row, start, end = found.rows[i], found.starts[i], found.ends[i]
-                        if several:
-                            if (row, start, end) in seen:
-                                continue
-                            seen.add((row, start, end))
-                        text = texts[row]
-                        assert text is not None
-                        hit = self._score(
-                            det,
-                            text,
-                            start,
-                            end,
-                            pattern.name,
-                            pattern.score,
-                            verdict,
-                            col_term,
-                            row_spans.get(row) if row_spans is not None else None,
-                        )
-                        if hit is not None:
-                            hits.setdefault(row, []).append(hit)
+                    _score_matches(
+                        self,
+                        det,
+                        pattern.name,
+                        pattern.score,
+                        found,
+                        kept,
+                        verdicts,
+                        texts,
+                        col_term,
+                        row_spans,
+                        seen if several else None,
+                        hits,
+                    )
                 if integers and det.integer_digits:
                     self._zero_filled(det, frame, memo, col_term, hits)
                 continue
@@ -951,6 +941,55 @@ class _Matches:
         ]
 
 
+def _score_matches_py(
+    scanner: Scanner,
+    det: Detector,
+    pattern: str,
+    base: float,
+    found: _Matches,
+    kept: list[int],
+    verdicts: dict[str, bool | None],
+    texts: list[str | None],
+    col_term: str | None,
+    row_spans: dict[int, list[tuple[int, int]]] | None,
+    seen: set[tuple[int, int, int]] | None,
+    hits: dict[int, list[_Hit]],
+) -> None:
+    """Score one pattern's bounded matches (indices ``kept`` of ``found``) whose values
+    ``verdicts`` holds (the valid ones), adding the hits to ``hits`` per row.
+
+    ``seen``: spans already taken by the detector's other patterns (``None``: it has one
+    pattern); ``row_spans``: a :attr:`~Detector.context_nearest` detector's bounded spans
+    per row. The rule is :meth:`Scanner._score`'s; this is the reference of the compiled
+    ``_kernel.score_matches``, which runs the same steps (the memo of neighbourhoods
+    included) without a Python call per match.
+    """
+    for i in kept:
+        verdict = verdicts.get(found.values[i], False)
+        if verdict is False:
+            continue
+        row, start, end = found.rows[i], found.starts[i], found.ends[i]
+        if seen is not None:
+            if (row, start, end) in seen:
+                continue
+            seen.add((row, start, end))
+        text = texts[row]
+        assert text is not None
+        hit = scanner._score(
+            det,
+            text,
+            start,
+            end,
+            pattern,
+            base,
+            verdict,
+            col_term,
+            row_spans.get(row) if row_spans is not None else None,
+        )
+        if hit is not None:
+            hits.setdefault(row, []).append(hit)
+
+
 def _locate_py(
     rows: list[int], values: list[str], texts: list[str | None], only: set[int] | None
 ) -> tuple[list[int], list[int]]:
@@ -1254,6 +1293,12 @@ def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
         negative.search if negative is not None else None,
         context.search if context is not None else None,
     )
+
+
+_score_matches: Callable[..., None] = _score_matches_py
+if kernel is not None:
+    kernel.bind_scoring(_Hit, _validated, _context_boost, _searches)
+    _score_matches = kernel.score_matches
 
 
 _Near = tuple[tuple[int, int] | None, tuple[int, int] | None]
