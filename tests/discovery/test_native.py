@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from senim.discovery import _protect, _scanner, kzid
 from senim.discovery._native import kernel
 from senim.discovery._protect import KeyedHasher, _digested_py, _mask_preview_py, mask_preview
 from senim.discovery._registry import DetectorRegistry
 from senim.discovery._scanner import (
+    Scanner,
     _bounded_py,
     _locate_py,
     _near_words_py,
@@ -199,3 +206,77 @@ def test_kz_checksum_matches_reference(number: str) -> None:
 def test_kz_checksum_cases(number: str) -> None:
     assert kernel is not None
     assert kernel.kz_checksum_ok(number) == _checksum_ok_py(number)
+
+
+# ---- whole scans: the kernel and the references give the same findings ------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_REFERENCES = {
+    _scanner: {
+        "_window": _scanner._window_py,
+        "_near_words": _scanner._near_words_py,
+        "_locate": _scanner._locate_py,
+        "_bounded": _scanner._bounded_py,
+        "_score_matches": _scanner._score_matches_py,
+        "_row_hits": _scanner._row_hits_py,
+        "mask_preview": _protect._mask_preview_py,
+    },
+    _protect: {"_digested": _protect._digested_py, "mask_preview": _protect._mask_preview_py},
+    kzid: {"_checksum_ok": kzid._checksum_ok_py},
+}
+
+
+def _scan_pure(batch: pa.RecordBatch, monkeypatch: pytest.MonkeyPatch) -> pa.RecordBatch:
+    """``batch`` scanned by a fresh scanner on the Python references alone."""
+    with monkeypatch.context() as patch:
+        for module, names in _REFERENCES.items():
+            for name, reference in names.items():
+                patch.setattr(module, name, reference)
+        return Scanner(hasher=KeyedHasher(key=b"k")).scan_batch(batch)
+
+
+_FRAGMENTS = [
+    "Иванов Сергей Петрович", "Қасымов Нұрсұлтан Әбішұлы", "Aigerim Bekova", "ИИН", "ЖСН",
+    "900101300007", "061211600012", "940140000385", "123456789012", "тел.", "+7 701 123 45 67",
+    "8(705)2345678", "email", "a.b@mail.kz", "ул. Абая, д. 10, кв. 5", "Абай даңғылы, 10-үй",
+    "4111 1111 1111 1111", "заказ", "IP", "10.0.0.1", "2001:db8::1", "version", "1.2.3.4",
+    "паспорт", "N12345678", "родился", "12.03.1985", "KZ86125KZT5004100100", ".", ",", "\n",
+    "клиент", "Алматы", "и", "the", "Dear", "John Smith", "госномер", "123 ABC 02",
+    "born", "01.11.2018", "1985-03-12", "стаж с", "5 марта 1990", "DE89370400440532013000",
+    "Ол", "Мен", "ИНДЕКС", "050000", "удостоверение", "043512345", "! ", "… ", "_",
+]  # fmt: skip
+
+
+@needs_kernel
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map(" ".join), max_size=40),
+    column=st.sampled_from(["text", "notes", "iin", "client_phone", "version", "date_of_birth"]),
+)
+def test_scans_match_the_references(texts: list[str], column: str) -> None:
+    """A column of text (long enough for the polars path, or a few values for the per-string
+    one), under names that do and do not act as context: identical findings batches."""
+    batch = pa.RecordBatch.from_pydict({column: texts}, schema=pa.schema([(column, pa.string())]))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        expected = _scan_pure(batch, monkeypatch)
+    assert Scanner(hasher=KeyedHasher(key=b"k")).scan_batch(batch).equals(expected)
+
+
+@needs_kernel
+def test_cli_output_is_the_same_with_senim_pure_python(tmp_path: Path) -> None:
+    """``$SENIM_PURE_PYTHON`` switches the whole process to the references: same JSONL."""
+    outputs = []
+    for pure in ("0", "1"):
+        done = subprocess.run(
+            [sys.executable, "-m", "senim", "scan", str(ROOT / "examples"), "-f", "jsonl"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SENIM_HASH_KEY": "k", "SENIM_PURE_PYTHON": pure},
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append([json.loads(line) for line in done.stdout.splitlines()])
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 50

@@ -1,6 +1,6 @@
 import re
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 def window(text: str, start: int, end: int) -> tuple[str, str]: ...
 def near_words(
@@ -38,4 +38,12 @@ def score_matches(
     row_spans: dict[int, list[tuple[int, int]]] | None,
     seen: set[tuple[int, int, int]] | None,
     hits: dict[int, list[Any]],
+) -> None: ...
+def score_candidates(
+    scanner: Any,
+    det: Any,
+    text: str,
+    cands: list[tuple[int, int, Any]],
+    col_term: str | None,
+    out: list[Any],
 ) -> None: ...

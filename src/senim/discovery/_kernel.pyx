@@ -332,6 +332,75 @@ def bind_scoring(hit, validated, context_boost, searches):
     _Hit, _validated, _context_boost, _searches = hit, validated, context_boost, searches
 
 
+cdef class _Rule:
+    """``Scanner._score``'s rule for one detector (its attributes read once per call)."""
+
+    cdef object scanner, det, name, validated_score, min_score, memo, negative, context
+    cdef bint has_context, required, nearest
+
+    def __cinit__(self, scanner, det):
+        self.scanner = scanner
+        self.det = det
+        self.name = det.name
+        self.validated_score = det.validated_score
+        self.min_score = scanner.min_score
+        self.memo = scanner._near
+        self.negative, self.context = _searches(det)
+        self.has_context = det.has_context
+        self.required = det.context_required
+        self.nearest = det.context_nearest
+
+    cdef object score(
+        self, str text, Py_ssize_t start, Py_ssize_t end, object pattern, object base,
+        object verdict, object validated, object col_term, object spans,
+    ):
+        """The hit, or ``None`` (``validated``: the adjustment of a validated candidate,
+        ``None`` when validation cannot raise ``base``)."""
+        cdef Py_ssize_t lo
+        cdef object score = base, adjustments = (), negative, near, key, found, term, where
+        if verdict is True and validated is not None:
+            adjustments = validated
+            score = self.validated_score
+        if self.has_context and (start != 0 or end != PyUnicode_GET_LENGTH(text)):
+            if self.nearest:
+                negative, near = self.scanner._nearby(self.det, text, start, end, spans)
+            elif self.memo.paused:
+                self.memo.paused -= 1
+                negative, near = _near_words(text, start, end, self.negative, self.context)
+            else:
+                lo = start - CHARS_BEFORE - 1
+                key = (
+                    self.name,
+                    PyUnicode_Substring(text, lo if lo > 0 else 0, start),
+                    PyUnicode_Substring(text, end, end + CHARS_AFTER + 1),
+                    None,
+                )
+                found = self.memo.get(key)
+                if found is None:
+                    found = self.memo.put(
+                        key, _near_words(text, start, end, self.negative, self.context)
+                    )
+                negative, near = found
+        else:
+            negative, near = False, None
+        if negative:
+            return None
+        term, where = col_term, "column"
+        if term is None and near is not None:
+            term, where = near, "text"
+        if term is not None:
+            boosted, score = _context_boost(score, where, term)
+            adjustments = (*adjustments, boosted)
+        elif self.required:
+            return None
+        if score < self.min_score:
+            return None
+        return _Hit(start, end, score, self.det, pattern, base, adjustments)
+
+    cdef object validated_for(self, object base):
+        return _validated(self.validated_score, base) if self.validated_score > base else None
+
+
 def score_matches(
     scanner, det, str pattern, base, found, list kept, dict verdicts, list texts, col_term,
     row_spans, seen, dict hits,
@@ -339,24 +408,14 @@ def score_matches(
     """One pattern's valid bounded matches scored into ``hits`` per row (see
     ``_scanner._score_matches_py``, whose steps, ``Scanner._score`` and ``Scanner._nearby``
     included, this runs in the same order)."""
+    cdef _Rule rule = _Rule(scanner, det)
     cdef list rows = found.rows
     cdef list starts = found.starts
     cdef list ends = found.ends
     cdef list values = found.values
-    cdef Py_ssize_t i, row, start, end, lo
-    cdef bint has_context = det.has_context
-    cdef bint required = det.context_required
-    cdef bint nearest = det.context_nearest
-    cdef bint memo_used
-    cdef str text
-    cdef object score, adjustments, verdict, negative, term, where, found_near, key, hit
-    cdef object near, boosted, spans, row_hits
-    validated_score = det.validated_score
-    validated = _validated(validated_score, base) if validated_score > base else None
-    min_score = scanner.min_score
-    memo = scanner._near
-    name = det.name
-    negative_search, context_search = _searches(det)
+    cdef Py_ssize_t i, row, start, end
+    cdef object verdict, key, hit, row_hits, spans
+    validated = rule.validated_for(base)
     for index in kept:
         i = index
         verdict = verdicts.get(values[i], False)
@@ -370,49 +429,38 @@ def score_matches(
             if key in seen:
                 continue
             seen.add(key)
-        text = texts[row]
-        score = base
-        adjustments = ()
-        if verdict is True and validated is not None:
-            adjustments = validated
-            score = validated_score
-        if has_context and (start != 0 or end != PyUnicode_GET_LENGTH(text)):
-            if nearest:
-                spans = row_spans.get(row) if row_spans is not None else None
-                negative, near = scanner._nearby(det, text, start, end, spans)
-            elif memo.paused:
-                memo.paused -= 1
-                negative, near = _near_words(text, start, end, negative_search, context_search)
-            else:
-                lo = start - CHARS_BEFORE - 1
-                key = (
-                    name,
-                    PyUnicode_Substring(text, lo if lo > 0 else 0, start),
-                    PyUnicode_Substring(text, end, end + CHARS_AFTER + 1),
-                    None,
-                )
-                found_near = memo.get(key)
-                if found_near is None:
-                    found_near = memo.put(
-                        key, _near_words(text, start, end, negative_search, context_search)
-                    )
-                negative, near = found_near
-        else:
-            negative, near = False, None
-        if negative:
+        spans = row_spans.get(row) if row_spans is not None else None
+        hit = rule.score(texts[row], start, end, pattern, base, verdict, validated, col_term, spans)
+        if hit is None:
             continue
-        term, where = col_term, "column"
-        if term is None and near is not None:
-            term, where = near, "text"
-        if term is not None:
-            boosted, score = _context_boost(score, where, term)
-            adjustments = (*adjustments, boosted)
-        elif required:
-            continue
-        if score < min_score:
-            continue
-        hit = _Hit(start, end, score, det, pattern, base, adjustments)
         row_hits = hits.get(row)
         if row_hits is None:
             row_hits = hits[row] = []
         row_hits.append(hit)
+
+
+def score_candidates(scanner, det, str text, list cands, col_term, list out):
+    """The hits among one text's bounded candidates of ``det`` (start, end, candidate),
+    appended to ``out`` (see ``_scanner._row_hits_py``: each candidate validated, then
+    scored by ``Scanner._score``'s rule)."""
+    cdef _Rule rule = _Rule(scanner, det)
+    cdef Py_ssize_t start, end
+    cdef object verdict, hit, value, spans = None
+    validate, invalidate = det.validate, det.invalidate
+    if rule.nearest:
+        spans = [(c[0], c[1]) for c in cands]
+    for item in cands:
+        start = item[0]
+        end = item[1]
+        cand = item[2]
+        value = PyUnicode_Substring(text, start, end)
+        verdict = validate(value)
+        if verdict is False or invalidate(value):
+            continue
+        base = cand.score
+        hit = rule.score(
+            text, start, end, cand.pattern, base, verdict, rule.validated_for(base), col_term,
+            spans,
+        )
+        if hit is not None:
+            out.append(hit)

@@ -488,7 +488,7 @@ class Scanner:
                 for row, found_here in located.items():
                     text = texts[row]
                     assert text is not None
-                    self._row_hits(det, text, found_here, col_term, hits.setdefault(row, []))
+                    _row_hits(self, det, text, found_here, col_term, hits.setdefault(row, []))
                 continue
             rx = det.prefilter()
             mask = frame["v"].str.contains(rx) if rx is not None else frame["v"].is_not_null()
@@ -498,23 +498,8 @@ class Scanner:
                 text = texts[row]
                 assert text is not None
                 bounded_cands = _bounded_candidates(det, text)
-                self._row_hits(det, text, bounded_cands, col_term, hits.setdefault(row, []))
+                _row_hits(self, det, text, bounded_cands, col_term, hits.setdefault(row, []))
         return {row: found for row, found in hits.items() if found}
-
-    def _row_hits(
-        self,
-        det: Detector,
-        text: str,
-        cands: list[tuple[int, int, Candidate]],
-        col_term: str | None,
-        out: list[_Hit],
-    ) -> None:
-        """The hits among one text's bounded candidates of ``det`` (start, end, candidate)."""
-        spans = [(start, end) for start, end, _ in cands] if det.context_nearest else None
-        for start, end, cand in cands:
-            hit = self._candidate_hit(det, text, start, end, cand, col_term, spans)
-            if hit is not None:
-                out.append(hit)
 
     def _zero_filled(
         self,
@@ -777,7 +762,7 @@ class Scanner:
         for det in detectors:
             if ctx.negative(det):
                 continue
-            self._row_hits(det, text, _bounded_candidates(det, text), ctx.term(det), hits)
+            _row_hits(self, det, text, _bounded_candidates(det, text), ctx.term(det), hits)
         return hits
 
     def _finding(
@@ -988,6 +973,23 @@ def _score_matches_py(
         )
         if hit is not None:
             hits.setdefault(row, []).append(hit)
+
+
+def _row_hits_py(
+    scanner: Scanner,
+    det: Detector,
+    text: str,
+    cands: list[tuple[int, int, Candidate]],
+    col_term: str | None,
+    out: list[_Hit],
+) -> None:
+    """The hits among one text's bounded candidates of ``det`` (start, end, candidate),
+    appended to ``out``. The reference of the compiled ``_kernel.score_candidates``."""
+    spans = [(start, end) for start, end, _ in cands] if det.context_nearest else None
+    for start, end, cand in cands:
+        hit = scanner._candidate_hit(det, text, start, end, cand, col_term, spans)
+        if hit is not None:
+            out.append(hit)
 
 
 def _locate_py(
@@ -1296,9 +1298,11 @@ def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
 
 
 _score_matches: Callable[..., None] = _score_matches_py
+_row_hits: Callable[..., None] = _row_hits_py
 if kernel is not None:
     kernel.bind_scoring(_Hit, _validated, _context_boost, _searches)
     _score_matches = kernel.score_matches
+    _row_hits = kernel.score_candidates
 
 
 _Near = tuple[tuple[int, int] | None, tuple[int, int] | None]
