@@ -146,6 +146,17 @@ def test_digested_matches_reference(value: str) -> None:
     assert kernel.digested(value) == _digested_py(value)
 
 
+@settings(max_examples=200)
+@given(
+    pairs=st.lists(st.tuples(st.sampled_from(["KZ_IIN", "EMAIL", "PERSON"]), _TEXTS), max_size=8)
+)
+def test_digests_are_digest_of_each_pair(pairs: list[tuple[str, str]]) -> None:
+    """The batch form (compiled where built) gives :meth:`KeyedHasher.digest` of each pair."""
+    hasher = KeyedHasher(key=b"k")
+    entities, values = [e for e, _ in pairs], [v for _, v in pairs]
+    assert hasher.digests(entities, values) == [hasher.digest(e, v) for e, v in pairs]
+
+
 def test_digest_ignores_case_and_separators() -> None:
     hasher = KeyedHasher(key=b"k")
     assert hasher.digest("KZ_IBAN", "KZ86 125K ZT50") == hasher.digest("KZ_IBAN", "kz86125kzt50")
@@ -221,8 +232,13 @@ _REFERENCES = {
         "_score_matches": _scanner._score_matches_py,
         "_row_hits": _scanner._row_hits_py,
         "mask_preview": _protect._mask_preview_py,
+        "_finding_columns": _scanner._finding_columns_py,
     },
-    _protect: {"_digested": _protect._digested_py, "mask_preview": _protect._mask_preview_py},
+    _protect: {
+        "_digested": _protect._digested_py,
+        "mask_preview": _protect._mask_preview_py,
+        "kernel": None,  # KeyedHasher.digests one by one
+    },
     kzid: {"_checksum_ok": kzid._checksum_ok_py},
 }
 

@@ -6,7 +6,9 @@ Each function here gives exactly what its Python reference gives, which stays th
 specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
 ``_scanner._locate_py``,
 ``_scanner._bounded_py``, ``_protect._mask_preview_py``, ``_protect._digested_py`` and
-``kzid._checksum_ok_py``, and ``_scanner._score_matches_py`` for the scoring loop. Both read characters with CPython's own
+``kzid._checksum_ok_py``; ``_scanner._score_matches_py`` and ``_scanner._row_hits_py`` for
+the scoring loops, ``_scanner._finding_columns_py`` and ``KeyedHasher.digest`` for the
+findings batch. Both read characters with CPython's own
 classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
 ``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), and tests/discovery/test_native.py checks
@@ -201,6 +203,10 @@ def mask_preview(str value):
 def digested(str value):
     """What a keyed digest covers of ``value`` (see ``_protect._digested_py``): the
     case-folded value's letters, digits, ``@`` and ``.``."""
+    return _digested(value)
+
+
+cdef str _digested(str value):
     cdef str folded = value.casefold()
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded)
     cdef Py_ssize_t i, kept = 0
@@ -464,3 +470,48 @@ def score_candidates(scanner, det, str text, list cands, col_term, list out):
         )
         if hit is not None:
             out.append(hit)
+
+
+def digests(inner, outer, list entities, list values):
+    """Keyed digests of (entity, value) pairs: ``KeyedHasher.digest`` of each, with the
+    hasher's two prepared SHA-256 states (see ``_protect.KeyedHasher``)."""
+    cdef Py_ssize_t i, n = len(values)
+    cdef list out = []
+    cdef object first, second
+    if len(entities) != n:
+        raise ValueError("entities and values differ in length")
+    for i in range(n):
+        first = inner.copy()
+        first.update(f"{entities[i]}:{_digested(values[i])}".encode())
+        second = outer.copy()
+        second.update(first.digest())
+        out.append(second.hexdigest()[:16])
+    return out
+
+
+def finding_columns(list rows):
+    """The findings batch's columns that come from the hits (see
+    ``_scanner._finding_columns_py``)."""
+    cdef list sources = [], records = [], columns = [], starts = [], ends = [], entities = []
+    cdef list scores = [], detectors = [], explanations = [], values = []
+    cdef object hit, det, base
+    cdef str text
+    for row in rows:
+        hit, text, source, record, column, base = row
+        det = hit.detector
+        sources.append(source)
+        records.append(record)
+        columns.append(column)
+        starts.append(hit.start + base)
+        ends.append(hit.end + base)
+        entities.append(det.entity)
+        scores.append(round(hit.score, 4))
+        detectors.append(det.name)
+        explanations.append(hit.explanation_json())
+        value = hit.value
+        values.append(PyUnicode_Substring(text, hit.start, hit.end) if value is None else value)
+    return {
+        "source": sources, "record": records, "column": columns, "start": starts,
+        "end": ends, "entity": entities, "score": scores, "detector": detectors,
+        "explanation": explanations, "value": values,
+    }

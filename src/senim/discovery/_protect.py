@@ -72,6 +72,14 @@ class KeyedHasher:
         outer.update(inner.digest())
         return outer.hexdigest()[:16]
 
+    def digests(self, entities: list[str], values: list[str]) -> list[str]:
+        """:meth:`digest` of each (entity, value) pair, in one call (compiled where the
+        kernel is built: ``_kernel.digests``)."""
+        if kernel is not None:
+            found: list[str] = kernel.digests(self._inner, self._outer, entities, values)
+            return found
+        return [self.digest(e, v) for e, v in zip(entities, values, strict=True)]
+
     def __getstate__(self) -> bytes:
         return self._key
 

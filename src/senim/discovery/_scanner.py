@@ -799,7 +799,7 @@ class _Columns:
 
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
-        self.rows: list[tuple[_Hit, str, str, int | None, str | None, int]] = []
+        self.rows: list[_Row] = []
 
     def add(
         self, hit: _Hit, text: str, source: str, record: int | None, column: str | None, base: int
@@ -807,31 +807,9 @@ class _Columns:
         self.rows.append((hit, text, source, record, column, base))
 
     def batch(self) -> pa.RecordBatch:
-        rows = self.rows
-        # one transposition into columns (an empty batch: six empty ones)
-        hits, texts, sources, records, columns, bases = (
-            zip(*rows, strict=True) if rows else ((),) * 6
-        )
-        values = [
-            text[h.start : h.end] if h.value is None else h.value
-            for h, text in zip(hits, texts, strict=True)
-        ]
-        entities = [h.detector.entity for h in hits]
-        previews, digests = self._protected(entities, values)
-        cols: dict[str, Sequence[Any]] = {
-            "source": sources,
-            "record": records,
-            "column": columns,
-            "start": [h.start + base for h, base in zip(hits, bases, strict=True)],
-            "end": [h.end + base for h, base in zip(hits, bases, strict=True)],
-            "entity": entities,
-            "score": [round(h.score, 4) for h in hits],
-            "detector": [h.detector.name for h in hits],
-            "preview": previews,
-            "digest": digests,
-            "explanation": [h.explanation_json() for h in hits],
-            "key": [None] * len(rows),  # set by senim.engine for database rows
-        }
+        cols = _finding_columns(self.rows)
+        cols["preview"], cols["digest"] = self._protected(cols["entity"], cols.pop("value"))
+        cols["key"] = [None] * len(self.rows)  # set by senim.engine for database rows
         return pa.RecordBatch.from_pydict(
             {name: cols[name] for name in FINDINGS_SCHEMA.names}, schema=FINDINGS_SCHEMA
         )
@@ -844,10 +822,11 @@ class _Columns:
         phone numbers do not push out repeated names; when it hardly does (free text), the
         memo would only cost, so every value is computed.
         """
-        digest = self.scanner.hasher.digest
+        hasher = self.scanner.hasher
+        digest = hasher.digest
         pairs = list(zip(entities, values, strict=True))
         if len(dict.fromkeys(pairs)) > _DISTINCT_SHARE * len(pairs):
-            return [mask_preview(v) for v in values], [digest(e, v) for e, v in pairs]
+            return [mask_preview(v) for v in values], hasher.digests(entities, values)
         memos = self.scanner._shown
         previews: list[str] = []
         digests: list[str] = []
@@ -861,6 +840,40 @@ class _Columns:
             previews.append(found[0])
             digests.append(found[1])
         return previews, digests
+
+
+_Row = tuple[_Hit, str, str, int | None, str | None, int]
+"""A finding of a batch as :class:`_Columns` gathers it: hit, text, source, record, column,
+offset of the text in its source."""
+
+
+def _finding_columns_py(rows: list[_Row]) -> dict[str, list[Any]]:
+    """The findings batch's columns that come from the hits alone, and each finding's
+    ``value`` (for its preview and digest). The reference of ``_kernel.finding_columns``."""
+    cols: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "source", "record", "column", "start", "end", "entity", "score", "detector",
+            "explanation", "value",
+        )
+    }  # fmt: skip
+    for hit, text, source, record, column, base in rows:
+        cols["source"].append(source)
+        cols["record"].append(record)
+        cols["column"].append(column)
+        cols["start"].append(hit.start + base)
+        cols["end"].append(hit.end + base)
+        cols["entity"].append(hit.detector.entity)
+        cols["score"].append(round(hit.score, 4))
+        cols["detector"].append(hit.detector.name)
+        cols["explanation"].append(hit.explanation_json())
+        cols["value"].append(text[hit.start : hit.end] if hit.value is None else hit.value)
+    return cols
+
+
+_finding_columns: Callable[[list[_Row]], dict[str, list[Any]]] = (
+    kernel.finding_columns if kernel is not None else _finding_columns_py
+)
 
 
 def _few_chars(texts: list[str | None]) -> bool:
