@@ -10,14 +10,18 @@ timed by wrapping the scanner's internal steps:
 
 - *polars extraction*: every regex over the whole column (``_extract``, Rust, in parallel);
 - *locating*: finding each match's offsets and checking its boundaries (``_Matches``);
-- *context*: the window around each candidate and its context-word searches
-  (``_context_near``);
+- *validation*: checksums and formats of each distinct candidate (``Scanner._verdict``);
+- *scoring and context*: the window around each valid candidate, its context-word
+  searches, the score and the hit (``_score_matches``, ``_row_hits``);
 - *findings batch*: masked previews, keyed digests, explanations and the Arrow batch
   (``_Columns.batch``);
-- *the rest*: validation, scoring, PERSON, overlaps and the loops that tie them together.
+- *the rest*: PERSON's candidates, overlaps, conversions and the loops that tie them
+  together.
 
-The wrappers add a little time of their own (one Python call per wrapped call, most of it
-in *context*), so *the rest* is the least exact figure.
+The compiled kernel (``senim.discovery._native``) runs inside these phases when it is
+built; ``SENIM_PURE_PYTHON=1`` times the Python references instead. The wrappers add a
+little time of their own (one Python call per wrapped call, most of it in *validation*), so
+*the rest* is the least exact figure.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ import pyarrow as pa  # noqa: E402
 
 import senim.discovery._scanner as scanner_module  # noqa: E402
 from benchmarks.scan_presidio import make_docs  # noqa: E402
+from senim.discovery._native import kernel  # noqa: E402
 
 PHASES = {
     "polars extraction": [(scanner_module, "_extract")],
     "locating": [(scanner_module._Matches, "locate"), (scanner_module._Matches, "bounded")],
-    "context": [(scanner_module, "_context_near")],
+    "validation": [(scanner_module.Scanner, "_verdict")],
+    "scoring, context": [(scanner_module, "_score_matches"), (scanner_module, "_row_hits")],
     "findings batch": [(scanner_module._Columns, "batch")],
 }
 
@@ -93,6 +99,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per set (best)")
     args = parser.parse_args()
     os.environ.setdefault("SENIM_HASH_KEY", "benchmark")
+    print("compiled kernel" if kernel is not None else "Python references (no kernel)")
     for label, sentences, n in (("sentences", 1, args.docs), ("letters", 12, args.letter_docs)):
         elapsed, spent, findings = measure(make_docs(n, sentences), args.repeat)
         print(
