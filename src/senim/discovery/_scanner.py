@@ -58,7 +58,12 @@ _DISTINCT_SHARE = 0.75
 """Findings of a batch whose (entity, value) pairs are more distinct than this share are
 masked and hashed one by one, without the memo: a miss costs about a fifth of what a hit
 saves, and text (85% distinct in the speed benchmark) gains nothing from it."""
-_MEMOS = ("_memo", "_near", "_columns", "_shown")
+_UNITS_SIZE = 1 << 16
+"""At most this many units (runs of capitalised words) whose candidates are remembered per
+detector: letters and tables repeat the same names, places and headings (in the speed
+benchmark's letters, 29,022 distinct units of 486,989), and analysing a unit costs far more
+than a look-up."""
+_MEMOS = ("_memo", "_near", "_columns", "_shown", "_units")
 """The scanner's memos: never pickled (helpers start their own)."""
 _CELL_CHARS = 64
 """Columns whose values average at most this many characters are treated as table cells."""
@@ -216,6 +221,8 @@ class Scanner:
         self.hasher = hasher if hasher is not None else KeyedHasher()
         self._memo: dict[str, dict[str, Any]] = {}
         """Verdicts per detector of recent distinct values (columns repeat IINs, phones...)."""
+        self._units: dict[str, dict[str, list[Candidate]]] = {}
+        """Candidates of recent distinct units, per detector with its own candidate logic."""
         self._near: _Thrifty[tuple[str, str, str, _Near | None], tuple[bool, str | None]]
         self._near = _Thrifty()
         self._columns: dict[str | None, _ColumnContext] = {}
@@ -465,8 +472,11 @@ class Scanner:
                 if units is None:
                     continue
                 per_unit: dict[str, list[Candidate]] = {}
+                known = self._units.setdefault(det.name, {})
                 for value in dict.fromkeys(units.values):
-                    cands = list(det.candidates(value))
+                    cands = known.get(value)
+                    if cands is None:
+                        cands = _remember(known, value, list(det.candidates(value)), _UNITS_SIZE)
                     if cands:
                         per_unit[value] = cands
                 if not per_unit:
@@ -897,9 +907,10 @@ def _extraction_regexes(det: Detector) -> tuple[str, ...]:
     return (unit,) if unit is not None else ()
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: _V) -> _V:
-    """Store ``value`` in a bounded memo (emptied when full: recent values matter most)."""
-    if len(cache) >= _MEMO_SIZE:
+def _remember(cache: dict[Any, Any], key: Any, value: _V, size: int | None = None) -> _V:
+    """Store ``value`` in a bounded memo of ``size`` entries (default :data:`_MEMO_SIZE`;
+    emptied when full: recent values matter most)."""
+    if len(cache) >= (_MEMO_SIZE if size is None else size):
         cache.clear()
     cache[key] = value
     return value
