@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tests.discovery._fragments import FRAGMENTS
 
 from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
 from senim.discovery import _scanner as scanner_module
@@ -198,17 +199,6 @@ def test_column_name_can_rule_a_detector_out(scanner: Scanner) -> None:
     batch = pa.RecordBatch.from_pydict({"version": ["2.4.1.17"], "client_ip": ["10.2.4.17"]})
     found = {(f.column, f.entity) for f in findings_from_batch(scanner.scan_batch(batch))}
     assert found == {("client_ip", "IP_ADDRESS")}
-
-
-FRAGMENTS = [
-    "Иванов Сергей Петрович", "Қасымов Нұрсұлтан Әбішұлы", "Aigerim Bekova", "ИИН", "ЖСН",
-    "900101300007", "061211600012", "940140000385", "123456789012", "тел.", "+7 701 123 45 67",
-    "8(705)2345678", "email", "a.b@mail.kz", "ул. Абая, д. 10, кв. 5", "Абай даңғылы, 10-үй",
-    "4111 1111 1111 1111", "заказ", "IP", "10.0.0.1", "2001:db8::1", "version", "1.2.3.4",
-    "паспорт", "N12345678", "родился", "12.03.1985", "KZ86125KZT5004100100", ".", ",", "\n",
-    "клиент", "Алматы", "и", "the", "Dear", "John Smith", "госномер", "123 ABC 02",
-    "born", "01.11.2018", "1985-03-12", "стаж с", "5 марта 1990",
-]  # fmt: skip
 
 
 @settings(max_examples=80, deadline=None)
