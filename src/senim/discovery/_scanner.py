@@ -13,6 +13,11 @@ per pass would outweigh the work.
 Reserved input columns (added by readers and by the Spark engine) carry provenance:
 ``_senim_source`` (source name per row), ``_senim_record`` (record index per row) and
 ``_senim_offset`` (character offset of a text chunk inside its file; marks text sources).
+
+The per-candidate and per-finding steps that are the same for every detector (locating,
+boundaries, context windows and words, scoring, the findings batch's columns) have compiled
+twins in ``_kernel.pyx``, used when the install built it (:mod:`senim.discovery._native`);
+the Python functions here named ``*_py`` are their references.
 """
 
 from __future__ import annotations
@@ -704,7 +709,9 @@ class Scanner:
         """Validation, negative and positive context, threshold: the one scoring rule.
 
         ``spans``: for a :attr:`~Detector.context_nearest` detector, its bounded candidates
-        in ``text`` (the candidate's own span among them)."""
+        in ``text`` (the candidate's own span among them). The compiled kernel runs the same
+        rule (``_kernel._Rule.score``, with :meth:`_nearby`'s memo): a change here is a
+        change there too, which tests/discovery/test_native.py's whole-scan test checks."""
         score = base
         adjustments: tuple[tuple[str, float, str], ...] = ()
         if verdict is True and det.validated_score > score:
