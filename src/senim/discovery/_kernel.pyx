@@ -494,8 +494,10 @@ def finding_columns(list rows):
     ``_scanner._finding_columns_py``)."""
     cdef list sources = [], records = [], columns = [], starts = [], ends = [], entities = []
     cdef list scores = [], detectors = [], explanations = [], values = []
-    cdef object hit, det, base
+    cdef object hit, det, base, score, shown, key, explained
     cdef str text
+    # scores, explanations and detectors' names repeat: each distinct one is worked out once
+    cdef dict rounded = {}, explanation = {}, named = {}
     for row in rows:
         hit, text, source, record, column, base = row
         det = hit.detector
@@ -504,10 +506,21 @@ def finding_columns(list rows):
         columns.append(column)
         starts.append(hit.start + base)
         ends.append(hit.end + base)
-        entities.append(det.entity)
-        scores.append(round(hit.score, 4))
-        detectors.append(det.name)
-        explanations.append(hit.explanation_json())
+        shown = named.get(det)
+        if shown is None:
+            shown = named[det] = (det.entity, det.name)
+        entities.append(shown[0])
+        score = hit.score
+        key = rounded.get(score)
+        if key is None:
+            key = rounded[score] = round(score, 4)
+        scores.append(key)
+        detectors.append(shown[1])
+        key = (det, hit.pattern, hit.base, hit.adjustments)
+        explained = explanation.get(key)
+        if explained is None:
+            explained = explanation[key] = hit.explanation_json()
+        explanations.append(explained)
         value = hit.value
         values.append(PyUnicode_Substring(text, hit.start, hit.end) if value is None else value)
     return {
