@@ -24,6 +24,8 @@ def bind_scoring(
     validated: Callable[..., Any],
     context_boost: Callable[..., Any],
     searches: Callable[..., Any],
+    before: int,
+    after: int,
 ) -> None: ...
 def score_matches(
     scanner: Any,

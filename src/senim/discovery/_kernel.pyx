@@ -4,15 +4,15 @@ compiler is present; see :mod:`senim.discovery._native`).
 
 Each function here gives exactly what its Python reference gives, which stays the
 specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
-``_scanner._locate_py``,
-``_scanner._bounded_py``, ``_protect._mask_preview_py``, ``_protect._digested_py`` and
-``kzid._checksum_ok_py``; ``_scanner._score_matches_py`` and ``_scanner._row_hits_py`` for
-the scoring loops, ``_scanner._finding_columns_py`` and ``KeyedHasher.digest`` for the
-findings batch. Both read characters with CPython's own
-classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
+``_scanner._locate_py``, ``_scanner._bounded_py``, ``_protect._mask_preview_py``,
+``_protect._digested_py`` and ``kzid._checksum_ok_py``; ``_scanner._score_matches_py`` and
+``_scanner._row_hits_py`` for the scoring loops; ``_scanner._finding_columns_py`` and
+``KeyedHasher.digest`` for the findings batch. The twins read characters with CPython's
+own classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
-``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), and tests/discovery/test_native.py checks
-the twins against the references on generated text.
+``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), the window's sizes come from ``_scanner``
+(:func:`bind_scoring`), and tests/discovery/test_native.py checks the twins against the
+references on generated text and on whole scans.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -33,6 +33,7 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
 
 
+# the context window's reach, as ``_scanner`` sets it (see bind_scoring)
 cdef Py_ssize_t CHARS_BEFORE = 60
 cdef Py_ssize_t CHARS_AFTER = 40
 cdef Py_UCS4 MASK = 0x2022  # the preview's mask, "•"
@@ -331,11 +332,13 @@ cdef object _context_boost = None
 cdef object _searches = None
 
 
-def bind_scoring(hit, validated, context_boost, searches):
-    """Hand over ``_scanner``'s hit class and its cached helpers (``_validated``,
-    ``_context_boost``, ``_searches``) to :func:`score_matches`."""
-    global _Hit, _validated, _context_boost, _searches
+def bind_scoring(hit, validated, context_boost, searches, Py_ssize_t before, Py_ssize_t after):
+    """Hand over ``_scanner``'s hit class, its cached helpers (``_validated``,
+    ``_context_boost``, ``_searches``) and the context window's reach (characters
+    ``before`` and ``after`` a candidate) to the kernel."""
+    global _Hit, _validated, _context_boost, _searches, CHARS_BEFORE, CHARS_AFTER
     _Hit, _validated, _context_boost, _searches = hit, validated, context_boost, searches
+    CHARS_BEFORE, CHARS_AFTER = before, after
 
 
 cdef class _Rule:

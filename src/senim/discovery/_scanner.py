@@ -1331,7 +1331,7 @@ def _searches(det: Detector) -> tuple[_Search | None, _Search | None]:
 _score_matches: Callable[..., None] = _score_matches_py
 _row_hits: Callable[..., None] = _row_hits_py
 if kernel is not None:
-    kernel.bind_scoring(_Hit, _validated, _context_boost, _searches)
+    kernel.bind_scoring(_Hit, _validated, _context_boost, _searches, _CHARS_BEFORE, _CHARS_AFTER)
     _score_matches = kernel.score_matches
     _row_hits = kernel.score_candidates
 
