@@ -401,3 +401,80 @@ def test_a_file_within_the_sample_is_opened_once(
         assert blob.opened == (1 if path.stat().st_size < SAMPLE_BYTES else 2)
         assert read.num_rows == lines
         assert "900101300007" in str(read.slice(lines - 1).to_pylist())
+
+
+def test_a_small_file_is_read_from_disk_once(tmp_path: Path) -> None:
+    from senim.sources._files import _HEAD_BYTES, open_blob
+
+    small = tmp_path / "small.txt"
+    small.write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    large = tmp_path / "large.txt"
+    large.write_text(f"ИИН {IIN}\n" * (_HEAD_BYTES // 10), encoding="utf-8")
+    held = open_blob(FileBlob(small))
+    assert isinstance(held, TextFileSource)
+    assert isinstance(held.blob, FileBlob)
+    assert held.blob.content == small.read_bytes()
+    small.unlink()  # its reader has what it needs
+    assert [b.column("text").to_pylist() for b in held.batches()] == [[f"ИИН {IIN}\n"]]
+    opened = open_blob(FileBlob(large))
+    assert isinstance(opened, TextFileSource)
+    assert isinstance(opened.blob, FileBlob)
+    assert opened.blob.content is None  # larger than the head: read again, in batches
+    assert sum(b.num_rows for b in opened.batches()) == _HEAD_BYTES // 10
+
+
+def test_file_sizes_are_those_of_the_files_a_scan_opens(tmp_path: Path) -> None:
+    from senim.sources._files import file_sizes, iter_sources
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("a" * 5, encoding="utf-8")
+    (tmp_path / "b.csv").write_text("x\n1\n", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    (tmp_path / "_SUCCESS").write_text("", encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01")
+    alone = tmp_path / "alone.txt"
+    alone.write_text("alone", encoding="utf-8")
+    paths: list[str | Path] = [tmp_path, alone, tmp_path / "missing.txt", "-"]
+    sizes = list(file_sizes(paths))
+    assert sorted(sizes) == sorted(
+        [("a.txt", 5), ("b.csv", 4), ("blob.bin", 2), ("alone.txt", 5), ("alone.txt", 5)]
+    )
+    opened = [i.name for i in iter_sources(paths[:2]) if not isinstance(i, InputError)]
+    assert sorted(Path(n).name for n in opened) == sorted(name for name, _ in sizes)
+
+
+def test_files_are_opened_as_the_scan_reaches_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from senim.discovery._scanner import Scanner
+    from senim.engine._stream import UNIT_ROWS
+    from senim.sources import _files
+
+    names = ["a.txt", "b.pdf", "c.bin", "d.txt"]
+    # a unit of its own (short files are scanned together, so they are read ahead)
+    (tmp_path / "a.txt").write_text(f"ИИН {IIN}\n" + "жол\n" * UNIT_ROWS, encoding="utf-8")
+    (tmp_path / "b.pdf").write_text("not a PDF", encoding="utf-8")  # fails to open
+    (tmp_path / "c.bin").write_bytes(b"\x00\x01\x02binary")  # skipped
+    (tmp_path / "d.txt").write_text(f"email {EMAIL}", encoding="utf-8")
+    events: list[str] = []
+    real_open, real_scan = _files.open_blob, Scanner.scan_batch
+
+    def opening(blob: FileBlob, **kwargs: object) -> object:
+        events.append("open " + blob.filename)
+        return real_open(blob, **kwargs)  # type: ignore[arg-type]
+
+    def scanning(self: Scanner, batch: pa.RecordBatch, **kwargs: object) -> pa.RecordBatch:
+        events.append("scan")
+        return real_scan(self, batch, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_files, "open_blob", opening)
+    monkeypatch.setattr(Scanner, "scan_batch", scanning)
+    totals: list[int] = []
+    progress: list[int] = []
+    report = scan_paths([tmp_path], on_total=totals.append, on_progress=progress.append)
+    assert events.index("scan") < events.index("open d.txt")  # not all opened first
+    assert [Path(s.name).name for s in report.sources] == names  # in the order of the input
+    assert [s.status for s in report.sources][1:3] == ["failed", "skipped"]
+    assert report.entity_counts == {"KZ_IIN": 1, "EMAIL": 1}
+    assert totals == [sum((tmp_path / n).stat().st_size for n in names)]
+    assert sum(progress) == totals[0]  # the files left out count as read

@@ -20,6 +20,7 @@ from senim.discovery._scanner import Scanner
 from senim.errors import InputError, SenimError
 from senim.sources import Skipped, Source, SourceKind, iter_sources
 from senim.sources._base import MAX_CACHED_FINDINGS, fingerprint_of, first_line, problems_of
+from senim.sources._files import STDIN, file_sizes
 from senim.sources._sql import is_database_url, iter_database_sources
 
 __all__ = [
@@ -99,6 +100,27 @@ class _OutputFailed(Exception):
         self.error = error
 
 
+def _not_scanned(report: ScanReport, item: InputError | Skipped) -> None:
+    """A path that failed to open, or a file of a folder left out, in the report."""
+    if isinstance(item, InputError):
+        _failed(report, item)
+    else:
+        report.sources.append(SourceResult(name=item.name, kind="-", format="-", status="skipped"))
+
+
+def _file_size(item: InputError | Skipped) -> int:
+    """The size of the file a problem or a skipped file names (0 when there is none)."""
+    name: object = (
+        item.name
+        if isinstance(item, Skipped)
+        else item.params.get("path") or item.params.get("source")
+    )
+    try:
+        return os.stat(str(name)).st_size if name else 0
+    except (OSError, ValueError):
+        return 0
+
+
 def _failed(report: ScanReport, problem: InputError) -> None:
     report.problems.append(problem)
     report.sources.append(
@@ -134,36 +156,53 @@ def scan_paths(
     (rows per table) apply to databases; ``workers`` runs the scan on a local process pool
     (``"auto"``: all cores for large inputs); ``state`` makes the scan incremental.
     """
+    from senim.engine._helpers import scan_weight, source_weight
+
     report = _new_report()
-    sources: list[Source] = []
-    for raw in paths:
+    # databases and standard input are opened up front (their size is known only then);
+    # files are opened one by one as the scan reaches them, so a folder of a million files
+    # neither waits for all to be opened nor holds them all
+    opened: dict[int, list[Any]] = {}
+    total = weight = 0
+    for i, raw in enumerate(paths):
         text = str(raw)
         if is_database_url(text):
-            items: Iterable[Any] = iter_database_sources(
-                text, include=include, exclude=exclude, sample=sample
+            opened[i] = list(
+                iter_database_sources(text, include=include, exclude=exclude, sample=sample)
             )
+        elif isinstance(raw, str) and raw == STDIN:
+            opened[i] = list(iter_sources([raw], limits=limits))
         else:
-            items = iter_sources([raw], limits=limits)
-        for item in items:
-            if isinstance(item, InputError):
-                _failed(report, item)
-            elif isinstance(item, Skipped):
-                report.sources.append(
-                    SourceResult(name=item.name, kind="-", format="-", status="skipped")
-                )
-            else:
-                sources.append(item)
-    from senim.engine._helpers import source_weight
+            continue
+        for item in opened[i]:
+            if not isinstance(item, InputError | Skipped):
+                total += item.size
+                weight += source_weight(item)
+    for name, size in file_sizes([raw for i, raw in enumerate(paths) if i not in opened]):
+        total += size
+        weight += scan_weight(name, size)
+
+    def sources() -> Iterator[Source]:
+        for i, raw in enumerate(paths):
+            items = opened.pop(i, None)
+            files = items is None
+            for item in iter_sources([raw], limits=limits) if items is None else items:
+                if isinstance(item, InputError | Skipped):
+                    _not_scanned(report, item)
+                    if files and on_progress is not None:  # counted in the total
+                        on_progress(_file_size(item))
+                else:
+                    yield item
 
     if on_total is not None:
-        on_total(sum(s.size for s in sources))  # what progress counts: bytes read
+        on_total(total)  # what progress counts: bytes read
     return scan_sources(
-        sources,
+        sources(),
         scanner=scanner,
         report=report,
         on_progress=on_progress,
         workers=workers,
-        total_bytes=sum(source_weight(s) for s in sources),
+        total_bytes=weight,
         state=state,
         keep_findings=keep_findings,
         on_findings=on_findings,

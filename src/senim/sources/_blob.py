@@ -61,8 +61,13 @@ class Blob(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class FileBlob:
+    """A file on disk. ``content``: the file's bytes when they were already read whole (a
+    small file's first read, :func:`~senim.sources._files.open_blob`), so that readers do
+    not open it again."""
+
     path: Path
     display: str | None = None
+    content: bytes | None = None
 
     @property
     def name(self) -> str:
@@ -81,6 +86,8 @@ class FileBlob:
         return 0
 
     def open(self) -> IO[bytes]:
+        if self.content is not None:
+            return io.BytesIO(self.content)
         return open(self.path, "rb")
 
     def fingerprint(self) -> str | None:

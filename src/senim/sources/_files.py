@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -42,7 +42,15 @@ from senim.sources._text import TextFileSource
 if TYPE_CHECKING:
     from senim.sources._limits import ArchiveLimits
 
-__all__ = ["STDIN", "SUFFIXES", "Skipped", "iter_sources", "open_blob", "open_file"]
+__all__ = [
+    "STDIN",
+    "SUFFIXES",
+    "Skipped",
+    "file_sizes",
+    "iter_sources",
+    "open_blob",
+    "open_file",
+]
 
 Factory = Callable[[Blob], Source]
 
@@ -115,6 +123,8 @@ def open_blob(
     filename = blob.filename
     suffix = _suffix(filename)
     head = _head(blob)
+    if isinstance(blob, FileBlob) and blob.content is None and len(head) < _HEAD_BYTES:
+        blob = replace(blob, content=head)  # the whole file: its readers need not open it again
     magic = sniff_magic(head)
     if suffix == ".gz":
         from senim.sources._limits import archive_limits
@@ -136,7 +146,7 @@ def open_blob(
             spooled.spool.close()
             return None
         return _Owning(source, spooled)
-    return _by_name_or_content(blob, suffix, in_folder, limits, head=head)
+    return _by_name_or_content(blob, suffix, in_folder, limits, sniffed=(head, magic))
 
 
 class _Owning:
@@ -183,11 +193,15 @@ def _by_name_or_content(
     suffix: str,
     in_folder: bool,
     limits: ArchiveLimits | None,
-    head: bytes | None = None,
+    sniffed: tuple[bytes, str | None] | None = None,
 ) -> Source | None:
-    if head is None:
+    """The reader for ``blob`` by its suffix, else by its content; ``sniffed``: its first
+    bytes and the magic number found in them, when already read."""
+    if sniffed is None:
         head = _head(blob)
-    magic = sniff_magic(head)
+        magic = sniff_magic(head)
+    else:
+        head, magic = sniffed
     factory = SUFFIXES.get(suffix)
     if factory is not None:
         expected = _EXPECTED_MAGIC.get(suffix)
@@ -273,6 +287,22 @@ def iter_sources(
             yield from _one(path, in_folder=False, limits=limits)
 
 
+def file_sizes(paths: Sequence[str | Path]) -> Iterator[tuple[str, int]]:
+    """(file name, size in bytes) of each file :func:`iter_sources` would open under
+    ``paths``, without opening any: folders walked alike, missing or unreadable paths and
+    standard input left out (what is known of a scan before it starts)."""
+    for raw in paths:
+        if isinstance(raw, str) and raw == STDIN:
+            continue
+        path = Path(raw)
+        files = _folder_files(path) if path.is_dir() else [path]
+        for file in files:
+            try:
+                yield file.name, os.stat(file).st_size
+            except OSError:
+                continue
+
+
 def stdin_source(
     *, limits: ArchiveLimits | None = None, stream: IO[bytes] | None = None
 ) -> Iterator[Source | InputError]:
@@ -327,10 +357,11 @@ def _folder_files(folder: Path) -> Iterator[Path]:
     """The files below ``folder`` in a stable order; hidden entries and metadata skipped."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
+        base = Path(root)
         for fname in sorted(files):
             if fname.startswith(".") or fname in _META_FILES or fname.startswith(_META_PREFIXES):
                 continue
-            yield Path(root) / fname
+            yield base.joinpath(fname)
 
 
 def _one(
