@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from stdnum import iban
+from stdnum import iban, numdb
 
+from senim.discovery.detectors.iban import IbanDetector
 from senim.discovery.detectors.kz_iban import KzIbanDetector
 
 
@@ -41,3 +42,43 @@ def test_kz_iban_verdict_is_stdnums(body: str, fix: bool) -> None:
     expected = iban.is_valid(number)
     assert KzIbanDetector().validate(number) is expected
     assert KzIbanDetector().validate(spaced) is expected
+
+
+_COUNTRIES = [prefix[1] for prefix in numdb.get("iban").prefixes]
+_BODY = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZab", min_size=11, max_size=30)
+
+
+@given(
+    country=st.sampled_from([*_COUNTRIES, "XX", "kz", "de"]),
+    body=_BODY,
+    fix=st.booleans(),
+)
+def test_iban_verdict_is_stdnums(country: str, body: str, fix: bool) -> None:
+    """The per-country look-up gives python-stdnum's verdict for every registry country
+    (and codes it does not hold); KZ numbers are left to KZ_IBAN."""
+    number = country + "00" + body
+    if fix:  # half the cases get correct check digits
+        number = country + iban.calc_check_digits(number) + body
+    expected = country.upper() != "KZ" and iban.is_valid(number)
+    assert IbanDetector().validate(number) is expected
+    assert IbanDetector().validate(" ".join(number[i : i + 4] for i in range(0, 34, 4))) is (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "DE89370400440532013000",
+        "GB82WEST12345698765432",
+        "FR1420041010050500013M02606",  # France's own RIB key checked too
+        "ES9121000418450200051332",  # Spain's CCC check digits too
+        "BE71096123456769",  # Belgium: its bank code and check digits too
+        "NL91ABNA0417164300",
+        "NO9386011117947",
+    ],
+)
+def test_iban_country_checks_are_kept(number: str) -> None:
+    assert IbanDetector().validate(number) is True
+    broken = number[:-1] + ("0" if number[-1] != "0" else "1")
+    assert IbanDetector().validate(broken) is iban.is_valid(broken)
