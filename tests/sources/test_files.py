@@ -478,3 +478,26 @@ def test_files_are_opened_as_the_scan_reaches_them(
     assert report.entity_counts == {"KZ_IIN": 1, "EMAIL": 1}
     assert totals == [sum((tmp_path / n).stat().st_size for n in names)]
     assert sum(progress) == totals[0]  # the files left out count as read
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_problems_come_in_the_order_of_the_input(tmp_path: Path, workers: int) -> None:
+    """Whether a file fails to open or while it is read, its problem takes its place."""
+    bad_line = f'{{"text": "ИИН {IIN}"}}\nnot json\n'
+    (tmp_path / "a.jsonl").write_text(bad_line, encoding="utf-8")
+    (tmp_path / "b.pdf").write_text("not a PDF", encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text(bad_line, encoding="utf-8")
+    (tmp_path / "d.parquet").write_text("not Parquet", encoding="utf-8")
+    report = scan_paths([tmp_path, tmp_path / "missing.txt"], workers=workers)
+    assert [(Path(str(p.params.get("source") or p.params["path"])).name, p.key) for p in
+            report.problems] == [
+        ("a.jsonl", "source.bad_json_lines"),
+        ("b.pdf", "source.disguised"),
+        ("c.jsonl", "source.bad_json_lines"),
+        ("d.parquet", "source.disguised"),
+        ("missing.txt", "error.path_not_found"),
+    ]  # fmt: skip
+    assert [Path(s.name).name for s in report.sources] == [
+        "a.jsonl", "b.pdf", "c.jsonl", "d.parquet", "missing.txt"
+    ]  # fmt: skip
+    assert report.entity_counts == {"KZ_IIN": 2}

@@ -100,14 +100,6 @@ class _OutputFailed(Exception):
         self.error = error
 
 
-def _not_scanned(report: ScanReport, item: InputError | Skipped) -> None:
-    """A path that failed to open, or a file of a folder left out, in the report."""
-    if isinstance(item, InputError):
-        _failed(report, item)
-    else:
-        report.sources.append(SourceResult(name=item.name, kind="-", format="-", status="skipped"))
-
-
 def _file_size(item: InputError | Skipped) -> int:
     """The size of the file a problem or a skipped file names (0 when there is none)."""
     name: object = (
@@ -119,19 +111,6 @@ def _file_size(item: InputError | Skipped) -> int:
         return os.stat(str(name)).st_size if name else 0
     except (OSError, ValueError):
         return 0
-
-
-def _failed(report: ScanReport, problem: InputError) -> None:
-    report.problems.append(problem)
-    report.sources.append(
-        SourceResult(
-            name=str(problem.params.get("path") or problem.params.get("source", "?")),
-            kind="-",
-            format="-",
-            status="failed",
-            problem=problem,
-        )
-    )
 
 
 def scan_paths(
@@ -182,17 +161,14 @@ def scan_paths(
         total += size
         weight += scan_weight(name, size)
 
-    def sources() -> Iterator[Source]:
+    def sources() -> Iterator[Source | InputError | Skipped]:
         for i, raw in enumerate(paths):
             items = opened.pop(i, None)
             files = items is None
             for item in iter_sources([raw], limits=limits) if items is None else items:
-                if isinstance(item, InputError | Skipped):
-                    _not_scanned(report, item)
-                    if files and on_progress is not None:  # counted in the total
-                        on_progress(_file_size(item))
-                else:
-                    yield item
+                if files and on_progress is not None and isinstance(item, InputError | Skipped):
+                    on_progress(_file_size(item))  # counted in the total
+                yield item
 
     if on_total is not None:
         on_total(total)  # what progress counts: bytes read
@@ -231,7 +207,7 @@ def _new_report() -> ScanReport:
 
 
 def scan_sources(
-    sources: Iterable[Source],
+    sources: Iterable[Source | InputError | Skipped],
     *,
     scanner: Scanner | None = None,
     report: ScanReport | None = None,
@@ -243,6 +219,9 @@ def scan_sources(
     on_findings: Callable[[pa.RecordBatch], None] | None = None,
 ) -> ScanReport:
     """Scan already-opened sources into one report (the loop every surface uses).
+
+    Paths that could not be opened and files of a folder left out (as
+    :func:`~senim.sources.iter_sources` yields them) are listed in their place.
 
     All sources go through one run of the engine, so helpers stay busy across files, and
     the short text batches of consecutive files are scanned together
@@ -341,7 +320,7 @@ class _Loop:
         self.fatal: Exception | None = None
 
     def units(
-        self, sources: Iterable[Source], stream: UnitStream[_Scanning]
+        self, sources: Iterable[Source | InputError | Skipped], stream: UnitStream[_Scanning]
     ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
         """Every source's batches as engine units; a reader's failure ends its source only.
 
@@ -354,10 +333,13 @@ class _Loop:
             self.fatal = exc
 
     def _units(
-        self, sources: Iterable[Source], stream: UnitStream[_Scanning]
+        self, sources: Iterable[Source | InputError | Skipped], stream: UnitStream[_Scanning]
     ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
         state = self.state
         for source in sources:
+            if isinstance(source, InputError | Skipped):
+                yield from self._not_opened(source, stream)
+                continue
             result = SourceResult(
                 name=source.name, kind=source.kind, format=source.format, size=source.size
             )
@@ -388,12 +370,30 @@ class _Loop:
             yield from stream.mark(("end", item, error))
         yield from stream.flush()
 
+    def _not_opened(
+        self, item: InputError | Skipped, stream: UnitStream[_Scanning]
+    ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
+        """A path that could not be opened, or a folder's file left out: listed among the
+        sources in its place, its problem after those of the sources before it."""
+        if isinstance(item, Skipped):
+            self.report.sources.append(
+                SourceResult(name=item.name, kind="-", format="-", status="skipped")
+            )
+            return
+        name = item.params.get("path") or item.params.get("source", "?")
+        self.report.sources.append(
+            SourceResult(name=str(name), kind="-", format="-", status="failed", problem=item)
+        )
+        yield from stream.mark(("failed", None, item))
+
     def settle(self, events: deque[Any]) -> None:
         """Handle the markers ahead of the next unit (or all that are left)."""
         while events and events[0][0] == "mark":
             kind, item, extra = events.popleft()[1]
             if kind == "reused":
                 self._reuse(item, extra)
+            elif kind == "failed":
+                self.report.problems.append(extra)
             else:
                 self._end(item, extra)
 
