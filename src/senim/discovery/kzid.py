@@ -92,10 +92,10 @@ def iin_info(number: str) -> IinInfo | None:
 
 def iin_is_valid(number: str, *, today: date | None = None) -> bool:
     """True for a 12-digit IIN with a real birth date, century digit 1-6 and valid check digit."""
-    info = iin_info(number)
-    if info is None or not _checksum_ok(number):
+    if not _checksum_ok(number):  # the cheaper test first: most 12-digit numbers fail it
         return False
-    return info.birth_date <= (today or date.today())
+    info = iin_info(number)
+    return info is not None and info.birth_date <= (today or date.today())
 
 
 def bin_is_valid(number: str) -> bool:
