@@ -100,15 +100,19 @@ class _OutputFailed(Exception):
         self.error = error
 
 
+def _named(item: InputError | Skipped) -> str | None:
+    """The path or source a problem or a skipped file names, if any."""
+    if isinstance(item, Skipped):
+        return item.name
+    name = item.params.get("path") or item.params.get("source")
+    return str(name) if name else None
+
+
 def _file_size(item: InputError | Skipped) -> int:
     """The size of the file a problem or a skipped file names (0 when there is none)."""
-    name: object = (
-        item.name
-        if isinstance(item, Skipped)
-        else item.params.get("path") or item.params.get("source")
-    )
+    name = _named(item)
     try:
-        return os.stat(str(name)).st_size if name else 0
+        return os.stat(name).st_size if name else 0
     except (OSError, ValueError):
         return 0
 
@@ -375,14 +379,14 @@ class _Loop:
     ) -> Iterator[tuple[pa.RecordBatch, str, int]]:
         """A path that could not be opened, or a folder's file left out: listed among the
         sources in its place, its problem after those of the sources before it."""
+        name = _named(item) or "?"
         if isinstance(item, Skipped):
             self.report.sources.append(
-                SourceResult(name=item.name, kind="-", format="-", status="skipped")
+                SourceResult(name=name, kind="-", format="-", status="skipped")
             )
             return
-        name = item.params.get("path") or item.params.get("source", "?")
         self.report.sources.append(
-            SourceResult(name=str(name), kind="-", format="-", status="failed", problem=item)
+            SourceResult(name=name, kind="-", format="-", status="failed", problem=item)
         )
         yield from stream.mark(("failed", None, item))
 
