@@ -79,6 +79,8 @@ class FileBlob:
 
     @property
     def size(self) -> int:
+        if self.content is not None:  # the whole file, as it was read
+            return len(self.content)
         return self.path.stat().st_size
 
     @property
@@ -89,6 +91,24 @@ class FileBlob:
         if self.content is not None:
             return io.BytesIO(self.content)
         return open(self.path, "rb")
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes (one unbuffered read: a folder of small files opens
+        each of them here first, and most are read whole by it)."""
+        if self.content is not None:
+            return self.content[:size]
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            chunks = []
+            while size > 0:
+                chunk = os.read(fd, size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
 
     def fingerprint(self) -> str | None:
         st = self.path.stat()

@@ -82,7 +82,7 @@ def _bom(sample: bytes) -> str | None:
 
 def _utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 text without BOM: NUL in every other byte of mostly-ASCII or Cyrillic text."""
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:  # it needs NUL in a third of its pairs
         return None
     even = sample[0::2]
     odd = sample[1::2]

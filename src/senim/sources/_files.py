@@ -171,6 +171,8 @@ _HEAD_BYTES = 8192
 
 def _head(blob: Blob) -> bytes:
     try:
+        if isinstance(blob, FileBlob):
+            return blob.head(_HEAD_BYTES)
         with blob.open() as fh:
             return bytes(fh.read(_HEAD_BYTES))
     except OSError as exc:

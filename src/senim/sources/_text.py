@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, text_batch
 from senim.sources._blob import _TextSource, read_error
-from senim.sources._decode import DecodedText, decode_error
+from senim.sources._decode import SAMPLE_BYTES, DecodedText, DecodeStats, decode_error
 
 __all__ = ["TextFileSource"]
 
@@ -25,35 +26,66 @@ class TextFileSource(_TextSource):
     format = "text"
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        stats: DecodeStats | None = None
         try:
             sample = self._sample()
             encoding = self._text_encoding(sample, self.encoding)
+            whole = _decoded_whole(sample, encoding)
+            if whole is not None:  # the sample is the whole file, and it decodes cleanly
+                if not whole.strip():
+                    raise InputError("source.empty", source=self.name)
+                lines = io.StringIO(whole, newline="").readlines()
+                yield from self._batches(lines, lambda: len(sample), progress)
+                return
             if not sample.decode(encoding, errors="replace").strip():
                 raise InputError("source.empty", source=self.name)
             with self._reopen(sample) as raw:
                 text = DecodedText(raw, encoding)
-                offset = 0
-                lines: list[str] = []
-                offsets: list[int] = []
-                chars = 0
-                done = 0
-                for line in text.lines(max_line=MAX_LINE):
-                    if line.strip():
-                        lines.append(line)
-                        offsets.append(offset)
-                        chars += len(line)
-                    offset += len(line)
-                    if len(lines) >= LINES_PER_BATCH or chars >= CHARS_PER_BATCH:
-                        yield text_batch(lines, offsets, part=self.part)
-                        lines, offsets, chars = [], [], 0
-                        if progress is not None:
-                            progress(text.bytes_read - done)
-                            done = text.bytes_read
-                if lines:
-                    yield text_batch(lines, offsets, part=self.part)
-                if progress is not None:
-                    progress(max(0, text.bytes_read - done))
+                stats = text.stats
+                yield from self._batches(
+                    text.lines(max_line=MAX_LINE), lambda: text.bytes_read, progress
+                )
         except OSError as exc:
             raise read_error(self.name, exc) from exc
-        if text.stats.bad:
-            self.problems.append(decode_error(self.name, text.stats, encoding))
+        if stats is not None and stats.bad:
+            self.problems.append(decode_error(self.name, stats, encoding))
+
+    def _batches(
+        self, lines: Iterable[str], bytes_read: Callable[[], int], progress: Progress | None
+    ) -> Iterator[pa.RecordBatch]:
+        """Batches of the non-blank ``lines`` with their character offsets; ``bytes_read``:
+        how much of the file has been read so far (for ``progress``)."""
+        offset = 0
+        kept: list[str] = []
+        offsets: list[int] = []
+        chars = 0
+        done = 0
+        for line in lines:
+            if line.strip():
+                kept.append(line)
+                offsets.append(offset)
+                chars += len(line)
+            offset += len(line)
+            if len(kept) >= LINES_PER_BATCH or chars >= CHARS_PER_BATCH:
+                yield text_batch(kept, offsets, part=self.part)
+                kept, offsets, chars = [], [], 0
+                if progress is not None:
+                    read = bytes_read()
+                    progress(read - done)
+                    done = read
+        if kept:
+            yield text_batch(kept, offsets, part=self.part)
+        if progress is not None:
+            progress(max(0, bytes_read() - done))
+
+
+def _decoded_whole(sample: bytes, encoding: str) -> str | None:
+    """``sample`` decoded, when it is a whole file (shorter than a full sample) without
+    undecodable bytes: read at once, as :class:`DecodedText` would give its lines (other
+    files, and files with bad bytes, go through it and its counted replacements)."""
+    if len(sample) >= SAMPLE_BYTES:
+        return None
+    try:
+        return sample.decode(encoding)
+    except UnicodeDecodeError:
+        return None
