@@ -501,3 +501,51 @@ def test_problems_come_in_the_order_of_the_input(tmp_path: Path, workers: int) -
         "a.jsonl", "b.pdf", "c.jsonl", "d.parquet", "missing.txt"
     ]  # fmt: skip
     assert report.entity_counts == {"KZ_IIN": 2}
+
+
+_pieces = st.sampled_from(
+    ["ИИН 900101300007", "Қайрат Әбенов", "john@example.kz", " ", "\t", "\n", "\r", "\r\n", "x"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(_pieces, max_size=40),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1251"]),
+    bad=st.booleans(),
+)
+def test_a_small_text_file_decoded_at_once_reads_as_line_by_line(
+    pieces: list[str], encoding: str, bad: bool
+) -> None:
+    """A text file within the encoding sample is decoded in one go unless it holds bad
+    bytes: its rows, offsets, progress and problems are those of the line-by-line reader
+    (which a file larger than the sample, or one with bad bytes, goes through)."""
+    import io
+
+    from senim.sources._blob import SpooledBlob
+
+    text = "".join(pieces) + "ИИН 900101300007"
+    data = text.encode("cp1251", "replace") if encoding == "cp1251" else text.encode(encoding)
+    if bad and encoding == "utf-8":
+        data = data[:5] + b"\xff" + data[5:]
+
+    def read() -> tuple[list[object], list[int], list[str]]:
+        spool = io.BytesIO(data)
+        blob = SpooledBlob("a.txt", "a.txt", spool, len(data), 0, None)
+        source = TextFileSource(blob, encoding=encoding if bad else None)
+        progress: list[int] = []
+        rows = [r for b in source.batches(progress.append) for r in b.to_pylist()]
+        return rows, progress, [p.key for p in source.problems]
+
+    import senim.sources._text as text_module
+
+    fast = read()
+    original = text_module._decoded_whole
+    text_module._decoded_whole = lambda *_: None  # the path of a file larger than the sample
+    try:
+        slow = read()
+    finally:
+        text_module._decoded_whole = original
+    assert fast == slow
+    assert sum(fast[1]) == len(data)
+    assert bool(fast[2]) == (bad and encoding == "utf-8")  # bad bytes counted, as a problem
