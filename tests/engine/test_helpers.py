@@ -115,7 +115,9 @@ def test_the_warm_up_lines_exercise_every_built_in_detector() -> None:
 def test_a_scanning_process_loads_arrow_without_numpy(
     fresh_python: Callable[[str], list[str]],
 ) -> None:
-    """pyarrow works without numpy in a scanning process set up as a helper is; numpy itself
+    """pyarrow works without numpy in a scanning process set up as a helper is, and a text
+    scan (polars' column path, the findings' sink and their JSON Lines) does without
+    pyarrow's compute module; a step that needs it loads it, numpy still not. numpy itself
     stays importable."""
     probe = (
         "import sys\n"
@@ -124,15 +126,29 @@ def test_a_scanning_process_loads_arrow_without_numpy(
         "import pyarrow as pa\n"
         "from senim.engine._local import lean_process\n"
         "lean_process()\n"
+        "from senim.engine import FindingsSink\n"
         "from senim.engine._batch import scan_unit\n"
         "from senim.discovery._scanner import Scanner\n"
-        "batch = pa.record_batch({'t': ['ИИН 900101300007']})\n"
-        "found, _ = scan_unit(Scanner(), batch, source='s')\n"
-        "print(found.column('entity').to_pylist(), 'numpy' in sys.modules)\n"
+        "from senim.report.scan import jsonl_bytes\n"
+        "batch = pa.record_batch({'t': ['ИИН 900101300007'] * 200})\n"
+        "found, counts = scan_unit(Scanner(), batch, source='s')\n"
+        "FindingsSink(keep=False).add(found, counts)\n"
+        "lines = b''.join(jsonl_bytes(found)).splitlines()\n"
+        "print(set(found.column('entity').to_pylist()), len(lines), 'numpy' in sys.modules,\n"
+        "      'pyarrow.compute' in sys.modules)\n"
+        "codes, values = pa.array([0], pa.int32()), pa.array(['900101300007'])\n"
+        "table = pa.record_batch({'iin': pa.DictionaryArray.from_arrays(codes, values)})\n"
+        "found, _ = scan_unit(Scanner(), table, source='s')\n"
+        "print(found.column('entity').to_pylist(), 'numpy' in sys.modules,\n"
+        "      'pyarrow.compute' in sys.modules)\n"
         "import numpy\n"
         "print(numpy.arange(3).sum())\n"
     )
-    assert fresh_python(probe) == ["['KZ_IIN'] False", "3"]
+    assert fresh_python(probe) == [
+        "{'KZ_IIN'} 200 False False",
+        "['KZ_IIN'] False True",
+        "3",
+    ]
 
 
 def test_the_warm_up_leaves_the_users_key_alone(

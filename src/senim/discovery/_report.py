@@ -7,8 +7,8 @@ from typing import Literal
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from senim._arrow import polars_series
 from senim.discovery._model import FINDINGS_SCHEMA, Finding, findings_from_batch
 from senim.errors import SenimError
 
@@ -86,8 +86,7 @@ class ScanReport:
     def entity_counts(self) -> dict[str, int]:
         if self.findings.num_rows == 0:
             return {}
-        pairs = pc.value_counts(self.findings.column("entity")).to_pylist()
-        counts = {p["values"]: p["counts"] for p in pairs}
+        counts = dict(polars_series(self.findings.column("entity")).value_counts().iter_rows())
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def finding_list(self) -> list[Finding]:

@@ -32,6 +32,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import polars as pl
 import pyarrow as pa
 
+from senim._arrow import compute, polars_series
 from senim._collector import collector_paused
 from senim.discovery._context import fold, words
 from senim.discovery._detector import CONTEXT_BOOST, Candidate, Detector
@@ -1463,11 +1464,11 @@ def _as_text(array: pa.Array) -> pl.Series | None:
     """
     t = array.type
     if pa.types.is_dictionary(t):
+        compute()  # cast needs it
         array = array.cast(t.value_type)
         t = array.type
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
-        series = pl.Series(array)
-        return series.cast(pl.String)
+        return polars_series(array).cast(pl.String)
     if pa.types.is_integer(t) or pa.types.is_temporal(t):
-        return pl.Series(array).cast(pl.String)
+        return polars_series(array).cast(pl.String)
     return None

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 import pyarrow as pa
 
+from senim._arrow import polars_series
 from senim.discovery._protect import mask_preview
 from senim.discovery._scanner import RESERVED, Scanner, _as_text
 from senim.sources._base import KEY_COL, OFFSET_COL, RECORD_COL, SOURCE_COL
@@ -85,7 +86,7 @@ def row_counts(batch: pa.RecordBatch, source: str) -> list[RowCount]:
             non_empty = series.len() - series.null_count() - int((series == "").sum() or 0)
             out.append((source, name, int(non_empty)))
             continue
-        src = pl.Series("s", per_row_source)
+        src = polars_series(per_row_source, "s")
         if series is None:
             out.extend((s, name, 0) for s in src.unique(maintain_order=True).to_list())
             continue

@@ -129,14 +129,16 @@ def arrow_without_numpy() -> None:
     pyarrow imports numpy, when it is installed, to offer conversions a scan never makes
     (about 50 ms of start-up and 13 MB per process; polars does not need it). A scanning
     process (the ``senim scan`` command on the local engine, its helpers) therefore loads
-    pyarrow (and its compute module) with numpy hidden; numpy stays importable afterwards,
-    but pyarrow in that process converts nothing to or from numpy arrays. Nothing happens
-    when either is already imported.
+    pyarrow with numpy hidden; numpy stays importable afterwards, but pyarrow in that
+    process converts nothing to or from numpy arrays. Its compute module is not loaded here
+    (a scan hands data to polars without it, see :mod:`senim._arrow`); the few steps that
+    need it load it through :func:`senim._arrow.compute`, numpy still hidden. Nothing
+    happens when either is already imported.
     """
     if "pyarrow" in sys.modules or "numpy" in sys.modules:
         return
     with hidden("numpy"):
-        import pyarrow.compute  # noqa: F401  (polars needs it; it would import numpy too)
+        import pyarrow  # noqa: F401
 
 
 def _init() -> None:

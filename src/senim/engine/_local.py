@@ -29,6 +29,7 @@ from typing import Literal
 
 import pyarrow as pa
 
+from senim._arrow import compute
 from senim.discovery._scanner import Scanner
 from senim.engine._batch import RowCount, row_counts, scan_unit
 from senim.engine._helpers import (
@@ -274,6 +275,7 @@ class _Split:
         if len(set(columns)) > 1:  # a table: column by column, as one scan of the unit
             where = {name: i for i, name in enumerate(batch.schema.names)}
             order = sorted(range(len(columns)), key=lambda i: where.get(columns[i], -1))
+            compute()  # take needs it
             found = found.take(pa.array(order, pa.int64()))
         return found, row_counts(batch, source)
 

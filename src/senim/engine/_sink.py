@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
+from senim._arrow import polars_frame, polars_series
 from senim.discovery._model import FINDINGS_SCHEMA
 from senim.discovery._report import ColumnSummary, EntityShare, ScanReport
 from senim.discovery._scanner import Scanner, _ColumnContext
@@ -81,8 +82,8 @@ class FindingsSink:
         if not findings.num_rows:
             return
         self.total += findings.num_rows
-        for item in findings.column("entity").value_counts().to_pylist():
-            self.counts[item["values"]] += item["counts"]
+        for entity, n in polars_series(findings.column("entity")).value_counts().iter_rows():
+            self.counts[entity] += n
         if findings.column("column").null_count < findings.num_rows:  # not only text
             self._summarise(findings)
         if self.on_batch is not None:
@@ -92,8 +93,7 @@ class FindingsSink:
 
     def _summarise(self, findings: pa.RecordBatch) -> None:
         """Add a batch's table findings to the per-column summaries."""
-        frame = pl.from_arrow(findings.select(["source", "column", "entity", "record", "score"]))
-        assert isinstance(frame, pl.DataFrame)
+        frame = polars_frame(findings.select(["source", "column", "entity", "record", "score"]))
         grouped = (
             frame.filter(pl.col("column").is_not_null())
             .group_by("source", "column", "entity")

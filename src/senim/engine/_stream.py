@@ -25,8 +25,8 @@ from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from senim._arrow import compute
 from senim.sources._base import BATCH_BYTES, KEY_COL, OFFSET_COL, RECORD_COL, SOURCE_COL
 
 __all__ = ["UNIT_ROWS", "Part", "UnitStream", "split_counts", "split_findings"]
@@ -167,7 +167,7 @@ def _source_names(batch: pa.RecordBatch, name: str) -> set[str]:
     """The source names ``batch``'s rows carry: its own column's, or its source's name."""
     if SOURCE_COL not in batch.schema.names:
         return {name}
-    return set(pc.unique(batch.column(SOURCE_COL)).to_pylist())
+    return set(batch.column(SOURCE_COL).to_pylist())
 
 
 def _join(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
@@ -207,6 +207,7 @@ def split_findings(
     sources = found.column(found.schema.get_field_index("source")).to_pylist()
     index = [part_of[s] for s in sources]
     if any(a > b for a, b in pairwise(index)):
+        pc = compute()  # tables joined from several files only
         found = found.take(pc.sort_indices(pa.array(index, pa.int32())))  # a stable sort
         index.sort()
     out: list[pa.RecordBatch] = []

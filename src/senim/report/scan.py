@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
+from senim._arrow import polars_frame
 from senim._i18n import message, resolve_lang
 from senim.discovery._model import findings_from_batch
 from senim.discovery._report import ColumnSummary, ScanReport
@@ -60,14 +61,17 @@ def jsonl_bytes(findings: pa.Table | pa.RecordBatch) -> Iterator[memoryview]:
     with its newline the chunk is that buffer: no Python string per line, no copy.
     """
     for chunk in _jsonl_chunks(findings):
-        lines = chunk.select(pl.col("line") + "\n")["line"].to_arrow()
+        lines = chunk.select(pl.col("line") + "\n")["line"].to_arrow(
+            compat_level=pl.CompatLevel.oldest()  # large_string, as _utf8 reads it
+        )
         for part in lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]:
             yield _utf8(part)
 
 
 def _utf8(array: pa.Array) -> memoryview:
     """The UTF-8 bytes of a string array's values, back to back (no nulls)."""
-    array = array.cast(pa.large_string())
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
     assert array.null_count == 0
     if len(array) == 0:
         return memoryview(b"")
@@ -100,8 +104,7 @@ def _jsonl_chunks(findings: pa.Table | pa.RecordBatch) -> Iterator[pl.DataFrame]
     parts.append(pl.lit("}"))
     line = pl.concat_str(parts).alias("line")
     for lo in range(0, findings.num_rows, _JSONL_CHUNK):  # bounded memory per chunk
-        chunk = pl.from_arrow(findings.slice(lo, _JSONL_CHUNK))
-        assert isinstance(chunk, pl.DataFrame)
+        chunk = polars_frame(findings.slice(lo, _JSONL_CHUNK))
         yield chunk.select(line)
 
 
@@ -218,7 +221,7 @@ def render_html_report(report: ScanReport, lang: str | None = None) -> str:
         )
     per_source: dict[str, dict[str, int]] = {}
     if report.findings.num_rows:
-        frame = pl.DataFrame(report.findings.select(["source", "entity"]))
+        frame = polars_frame(report.findings.select(["source", "entity"]))
         by_source = (
             frame.group_by("source", "entity")
             .len()
