@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from email_validator import EmailNotValidError, validate_email
-from email_validator.rfc_constants import DOT_ATOM_TEXT, EMAIL_MAX_LENGTH
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from senim.discovery._detector import Detector, Pattern
+
+if TYPE_CHECKING:
+    from email_validator import ValidatedEmail
 
 
 class EmailDetector(Detector):
@@ -40,7 +42,7 @@ class EmailDetector(Detector):
 
     def validate(self, value: str) -> bool | None:
         local, _, domain = value.rpartition("@")
-        if DOT_ATOM_TEXT.match(local):
+        if _dot_atom().match(local):
             # a plain ASCII local part is valid on its own (email-validator's own rule), so
             # the verdict rests on the domain, checked once per distinct domain
             room = _room_before(domain)
@@ -48,12 +50,31 @@ class EmailDetector(Detector):
         return _valid(value)
 
 
-def _valid(address: str) -> bool:
+@cache
+def _dot_atom() -> re.Pattern[str]:
+    """email-validator's plain ASCII local part (RFC 5322 dot-atom).
+
+    email-validator is loaded on the first candidate, not with the detector: its import
+    compiles its grammar (30-50 ms), which a scan of data without e-mail addresses, and
+    every command that never scans, would pay at start-up.
+    """
+    from email_validator.rfc_constants import DOT_ATOM_TEXT
+
+    return DOT_ATOM_TEXT
+
+
+def _validated(address: str) -> ValidatedEmail | None:
+    """email-validator's reading of ``address`` (syntax only), ``None`` when invalid."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
-        validate_email(address, check_deliverability=False, allow_smtputf8=True)
+        return validate_email(address, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError:
-        return False
-    return True
+        return None
+
+
+def _valid(address: str) -> bool:
+    return _validated(address) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -64,9 +85,10 @@ def _room_before(domain: str) -> int | None:
     normalised and with the domain in IDNA ASCII; a one-letter local part shows the verdict
     on the domain and each of those forms of it.
     """
-    try:
-        info = validate_email("a@" + domain, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
+    from email_validator.rfc_constants import EMAIL_MAX_LENGTH
+
+    info = _validated("a@" + domain)
+    if info is None:
         return None
     longest = max(len(d.encode("utf-8")) for d in (domain, info.domain, info.ascii_domain))
     return EMAIL_MAX_LENGTH - 1 - longest
