@@ -19,6 +19,7 @@ from senim.discovery._model import findings_from_batch
 from senim.discovery._registry import DetectorRegistry
 from senim.discovery._scanner import Scanner
 from senim.engine import _helpers
+from senim.engine._batch import scan_unit
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +94,8 @@ def test_a_helper_keeps_the_scanner_of_the_bytes_it_is_given() -> None:
     iin = pickle.dumps(Scanner(entities=["KZ_IIN"]))
     email = pickle.dumps(Scanner(entities=["EMAIL"]))
     for blob, entity in [(iin, "KZ_IIN"), (iin, "KZ_IIN"), (email, "EMAIL"), (iin, "KZ_IIN")]:
-        found, _ = _helpers.run(blob, batch, "t", 0)
+        packed, _ = _helpers.run(blob, batch, "t", 0)
+        found = _helpers.unpack(packed)
         assert [f.entity for f in findings_from_batch(found)] == [entity]
 
 
@@ -218,8 +220,8 @@ def test_the_pipes_to_helpers_hold_a_whole_batch() -> None:
         texts = ["ИИН 900101300007 " * 20_000]  # 340 KB of text, findings of some MB
         batch = pa.record_batch({"text": texts})
         blob = pickle.dumps(Scanner())
-        found, _ = pool.submit(_helpers.run, blob, batch, "big", 0).result()
-        assert found.num_rows == 20_000
+        packed, _ = pool.submit(_helpers.run, blob, batch, "big", 0).result()
+        assert _helpers.unpack(packed).num_rows == 20_000
     finally:
         pool.shutdown()
 
@@ -263,3 +265,23 @@ def test_auto_workers_count_a_parquet_export_as_its_text(
     pq.write_table(pa.table({"note": rows}), path, compression="zstd")
     scan_paths([path], workers=1)
     assert engine_totals == [4 * path.stat().st_size]
+
+
+def test_findings_cross_back_from_a_helper_packed_and_smaller() -> None:
+    """A helper's findings come back as they were (schema, values, nulls, no rows), and a
+    batch of letters' findings, whose explanations repeat, in well under a third of their
+    size (the pipe holds 1 MB)."""
+    letters = [
+        f"Клиент Иванов Сергей, ИИН 900101300007, тел. +7 701 234 {i % 100:02d} 67, "
+        f"почта client{i}@mail.kz, карта 4111 1111 1111 1111."
+        for i in range(2000)
+    ]
+    found, _ = scan_unit(Scanner(), pa.record_batch({"text": letters}), source="letters")
+    empty = found.slice(0, 0)
+    with_nulls = pa.record_batch({"a": pa.array(["x", None]), "b": pa.array([None, 2])})
+    for batch in (found, empty, with_nulls):
+        back = _helpers.unpack(_helpers.pack(batch))
+        assert back.schema == batch.schema
+        assert back.equals(batch)
+    assert found.get_total_buffer_size() > 1 << 20
+    assert len(_helpers.pack(found)) < found.get_total_buffer_size() / 3

@@ -39,6 +39,7 @@ from senim.engine._helpers import (
     run,
     start_pool,
     take_early,
+    unpack,
 )
 
 __all__ = ["AUTO_POOL_BYTES", "LocalEngine", "Workers", "lean_process", "skip_pandas_probe"]
@@ -56,6 +57,8 @@ _SWITCH_INTERVAL = 0.0005
 
 Unit = tuple[pa.RecordBatch, str, int]
 Result = tuple[pa.RecordBatch, list[RowCount]]
+Packed = tuple[bytes, list[RowCount]]
+"""A helper's result: its findings packed for the pipe (:func:`~senim.engine._helpers.pack`)."""
 
 
 def skip_pandas_probe() -> None:
@@ -215,7 +218,7 @@ class LocalEngine:
         rows = [unit[0].num_rows for unit in tail]
         here = pace.share_here(sum(rows), helpers, held + len(tail))
         cut = sum(rows) - here  # rows before this go to the helpers
-        sent: list[list[Future[Result] | Unit]] = []
+        sent: list[list[Future[Packed] | Unit]] = []
         start = 0
         for unit, n in zip(tail, rows, strict=True):
             batch, source, offset = unit
@@ -259,7 +262,7 @@ class _Split:
     """A unit scanned in two pieces, the first by a helper: its findings in the order one
     scan of the whole unit gives (column by column, rows in order), and its row counts."""
 
-    def __init__(self, unit: Unit, pieces: list[Future[Result] | Result]) -> None:
+    def __init__(self, unit: Unit, pieces: list[Future[Packed] | Result]) -> None:
         self.unit = unit
         self.pieces = pieces
 
@@ -269,7 +272,7 @@ class _Split:
     def result(self) -> Result:
         batch, source, _ = self.unit
         found = pa.concat_batches(
-            [p.result()[0] if isinstance(p, Future) else p[0] for p in self.pieces]
+            [unpack(p.result()[0]) if isinstance(p, Future) else p[0] for p in self.pieces]
         )
         columns = found.column("column").to_pylist()
         if len(set(columns)) > 1:  # a table: column by column, as one scan of the unit
@@ -280,7 +283,7 @@ class _Split:
         return found, row_counts(batch, source)
 
 
-_Entry = Future[Result] | Result | _Split
+_Entry = Future[Packed] | Result | _Split
 
 
 class _Pace:
@@ -291,7 +294,7 @@ class _Pace:
         self.scans = 0
         self.here_rows = 0
         self.here_s = 0.0
-        self.sent: dict[Future[Result], int] = {}
+        self.sent: dict[Future[Packed], int] = {}
         """Rows of each helper batch not yet handed back (pruned by :meth:`handed_back`)."""
         self.first_back = self.last_back = 0.0
         self.rows_back = 0
@@ -302,7 +305,7 @@ class _Pace:
 
     def submit(
         self, pool: ProcessPoolExecutor, blob: bytes, unit: Unit, *, count: bool = True
-    ) -> Future[Result]:
+    ) -> Future[Packed]:
         future = pool.submit(run, blob, *unit, count=count)
         rows = unit[0].num_rows
         self.sent[future] = rows
@@ -353,6 +356,9 @@ class _Pace:
 
 
 def _result(item: _Entry) -> Result:
+    if isinstance(item, Future):
+        packed, counts = item.result()
+        return unpack(packed), counts
     return item if isinstance(item, tuple) else item.result()
 
 
