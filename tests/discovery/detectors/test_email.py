@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -28,3 +30,20 @@ def test_validate_agrees_with_email_validator(local: str, domain: str, pad: int)
     # long local parts reach the 254-octet limit only together with the domain
     address = (local + "x" * pad if pad > 200 else local) + "@" + domain
     assert EmailDetector().validate(address) is email_validator_says(address)
+
+
+def test_email_validator_is_loaded_by_the_first_candidate(
+    fresh_python: Callable[[str], list[str]],
+) -> None:
+    """Scanning text without an e-mail address never loads email-validator (its import
+    compiles its grammar); the first candidate does."""
+    probe = (
+        "import sys\n"
+        "from senim.discovery import Scanner\n"
+        "scanner = Scanner()\n"
+        "print([f.entity for f in scanner.scan_text('ИИН 900101300007')],\n"
+        "      'email_validator' in sys.modules)\n"
+        "print([f.entity for f in scanner.scan_text('почта: aigerim@mail.kz')],\n"
+        "      'email_validator' in sys.modules)\n"
+    )
+    assert fresh_python(probe) == ["['KZ_IIN'] False", "['EMAIL'] True"]
