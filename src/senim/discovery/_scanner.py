@@ -1467,8 +1467,7 @@ def _as_text(array: pa.Array) -> pl.Series | None:
         compute()  # cast needs it
         array = array.cast(t.value_type)
         t = array.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
-        return polars_series(array).cast(pl.String)
-    if pa.types.is_integer(t) or pa.types.is_temporal(t):
+    text = pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+    if text or pa.types.is_integer(t) or pa.types.is_temporal(t):
         return polars_series(array).cast(pl.String)
     return None

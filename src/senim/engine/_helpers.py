@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import cache
 from importlib.abc import MetaPathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -227,7 +228,9 @@ def unpack(packed: bytes) -> pa.RecordBatch:
     return pa.ipc.open_stream(packed).read_next_batch()
 
 
+@cache
 def _codec() -> str | None:
+    """The compression :func:`pack` uses: LZ4, else Zstandard, else none."""
     import pyarrow as pa
 
     return next((c for c in ("lz4", "zstd") if pa.Codec.is_available(c)), None)
