@@ -114,6 +114,18 @@ def test_the_warm_up_lines_exercise_every_built_in_detector() -> None:
     assert found == {d.entity for d in registry.select(None)}
 
 
+def test_the_warm_up_takes_the_column_path() -> None:
+    """The warm-up batch is long enough for polars' column path (whose regexes a helper's
+    first real batch would otherwise compile), and its repetitions are the same lines."""
+    from senim.discovery._scanner import _few_chars
+
+    lines: list[str | None] = list(_helpers._WARM_UP)
+    rows: list[str | None] = list(_helpers.warm_up_rows())
+    assert _few_chars(lines)  # alone, the lines would take the per-string path
+    assert not _few_chars(rows)
+    assert set(rows) == set(lines)
+
+
 def test_a_scanning_process_loads_arrow_without_numpy(
     fresh_python: Callable[[str], list[str]],
 ) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "start_pool",
     "take_early",
     "unpack",
+    "warm_up_rows",
 ]
 
 AUTO_POOL_BYTES = 4 << 20
@@ -162,7 +163,10 @@ def _warm_up() -> None:
     The first batch of a process pays for loading the name lexicon and pymorphy3's
     dictionary, compiling the detectors' and context words' regular expressions and
     loading libphonenumber's metadata (about 0.2 s); all of it is kept at module level, so
-    a helper does it while the CLI is still starting, off the scan's critical path.
+    a helper does it while the CLI is still starting, off the scan's critical path. The
+    lines are repeated into a column long enough for the column path (polars compiles and
+    keeps its own regexes, :func:`warm_up_rows`): a batch of three short lines would take
+    the per-string path, and the helper's first real batch would still pay for polars'.
     """
     import pyarrow as pa
 
@@ -174,7 +178,16 @@ def _warm_up() -> None:
     # a throwaway key: the user's key (or key file) is the scan's business, not this one's
     hasher = KeyedHasher(key=b"warm-up")
     scanner = Scanner(registry=DetectorRegistry.default(plugins=False), hasher=hasher)
-    scan_unit(scanner, pa.record_batch({"text": list(_WARM_UP)}), source="")
+    scan_unit(scanner, pa.record_batch({"text": warm_up_rows()}), source="")
+
+
+def warm_up_rows() -> list[str]:
+    """:data:`_WARM_UP`'s lines, repeated until they are more characters than the scanner
+    takes value by value (``_scanner._FEW_CHARS``), so that they are scanned column-wise."""
+    from senim.discovery._scanner import _FEW_CHARS
+
+    chars = sum(len(line) for line in _WARM_UP)
+    return list(_WARM_UP) * (_FEW_CHARS // chars + 1)
 
 
 def _exit_now() -> None:
