@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -345,3 +346,32 @@ def test_a_cut_unit_keeps_its_record_numbers(monkeypatch: pytest.MonkeyPatch, sh
         assert found.equals(want)
         assert counts == want_counts
     assert {r // 1000 for r in serial[3][0].column("record").to_pylist()} == {3}
+
+
+def test_helpers_hold_a_batch_more_until_this_process_has_scanned_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This process's first scan loads the detectors' data and takes longer than the rest:
+    before it, the helper is sent three batches, not two, so that it does not run dry."""
+    from senim.discovery._scanner import Scanner
+    from senim.engine._local import _HELD, LocalEngine, _Pace
+
+    order: list[str] = []
+    submit, local = _Pace.submit, _Pace.local
+
+    def submitted(self: _Pace, *args: Any, **kwargs: Any) -> Any:
+        order.append("helper")
+        return submit(self, *args, **kwargs)
+
+    def scanned_here(self: _Pace, *args: Any, **kwargs: Any) -> Any:
+        order.append("here")
+        return local(self, *args, **kwargs)
+
+    monkeypatch.setattr(_Pace, "submit", submitted)
+    monkeypatch.setattr(_Pace, "local", scanned_here)
+    units = [(_unit_batch(), "t.csv", 1000 * i) for i in range(12)]
+    with LocalEngine(scanner=Scanner(), workers=2) as engine:
+        results = list(engine.run(iter(units)))
+    assert len(results) == 12
+    assert "here" in order
+    assert order.index("here") >= _HELD + 1

@@ -2,7 +2,8 @@
 
 Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this one and
 ``N - 1`` spawned helpers, each with its own copy of the scanner. This process keeps each
-helper supplied with up to two batches not yet finished and scans the next one itself, so
+helper supplied with up to two batches not yet finished (three until this process's own
+first scan, which loads the detectors' data, is done) and scans the next one itself, so
 one core is not spent only on reading and writing while two more processes each hold a
 full scanner. Findings come back in input order, and the batches held (read ahead, sent,
 scanned, not yet handed back) are bounded, so memory stays bounded however large the input
@@ -49,6 +50,9 @@ Workers = int | Literal["auto"]
 _AHEAD = 3
 """Units read ahead of the one handed out: once the input's end is among them, the rest is
 shared out so that this process and the helpers finish together."""
+
+_HELD = 2
+"""Batches each helper holds (sent, not yet finished) while this process scans one."""
 
 _GC_YOUNG = 10_000
 """Allocations between collections of young objects in scanning processes (Python: 700)."""
@@ -145,6 +149,11 @@ class LocalEngine:
         def busy() -> int:
             return sum(1 for p in pending if isinstance(p, Future) and not p.done())
 
+        def room() -> int:
+            # this process's first scan loads the detectors' data (slower than the scans
+            # after it): meanwhile each helper holds one batch more, not to run dry
+            return (_HELD if pace.scans else _HELD + 1) * helpers
+
         def read_ahead(most: int = _AHEAD + 1) -> None:
             nonlocal failure, ended
             while not ended and len(ahead) < most:
@@ -168,13 +177,13 @@ class LocalEngine:
                     pending.extend(tail)
                     ahead.clear()
                     break
-                if busy() < 2 * helpers:
+                if busy() < room():
                     pending.append(pace.submit(pool, self._blob, ahead.popleft()))
                 else:
                     pending.append(pace.local(self._local, ahead.popleft()))
                     # the helpers may have run dry meanwhile: supply them before handing
                     # results back (writing them takes a while)
-                    while not ended and ahead and busy() < 2 * helpers:
+                    while not ended and ahead and busy() < room():
                         pending.append(pace.submit(pool, self._blob, ahead.popleft()))
                 # hand back what is done; if this process ran ahead of a slow helper, wait
                 while pending and (_ready(pending[0]) or len(pending) > 2 * self.workers):
