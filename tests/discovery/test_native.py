@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tests.discovery._fragments import FRAGMENTS
 
 from senim.discovery import _protect, _scanner, kzid
+from senim.discovery._detector import Candidate, Detector
 from senim.discovery._native import kernel
 from senim.discovery._protect import KeyedHasher, _digested_py, _mask_preview_py, mask_preview
 from senim.discovery._registry import DetectorRegistry
@@ -24,6 +25,7 @@ from senim.discovery._scanner import (
     _locate_py,
     _near_words_py,
     _searches,
+    _units_located_py,
     _window_py,
 )
 from senim.discovery.kzid import _checksum_ok_py
@@ -196,6 +198,44 @@ def test_locate_and_bounded_match_reference(
     assert kernel.bounded(rows, starts, ends, texts, boundary) == expected
 
 
+class _Edges(Detector):
+    """A detector whose own boundary rule is not :attr:`Detector.boundary` alone."""
+
+    name = "edges"
+    entity = "EDGES"
+
+    def _bounded(self, text: str, start: int, end: int) -> bool:
+        return start % 2 == 0
+
+
+@needs_kernel
+@settings(max_examples=400)
+@given(
+    case=_located(),
+    data=st.data(),
+    boundary=st.sampled_from(["none", "alnum", "digit", "word", None]),
+)
+def test_units_located_matches_reference(
+    case: tuple[list[int], list[str], list[str | None], set[int] | None],
+    data: st.DataObject,
+    boundary: str | None,
+) -> None:
+    """Units holding a name (some of the values, each with candidates inside it) are placed
+    in their rows as the reference places them, bounded by the rule or by the detector."""
+    assert kernel is not None
+    rows, values, texts, _ = case
+    per_unit: dict[str, list[Candidate]] = {}
+    for value in dict.fromkeys(values):
+        if data.draw(st.booleans()):
+            spans = data.draw(
+                st.lists(st.tuples(st.integers(0, len(value)), st.integers(0, len(value))))
+            )
+            per_unit[value] = [Candidate(min(a, b), max(a, b), "p", 0.5) for a, b in spans]
+    det = _Edges()
+    expected = _units_located_py(rows, values, texts, per_unit, det, boundary)
+    assert kernel.units_located(rows, values, texts, per_unit, det, boundary) == expected
+
+
 _TWELVE = st.text(alphabet="0123456789", min_size=12, max_size=12)
 
 
@@ -230,6 +270,7 @@ _REFERENCES = {
         "_near_words": _scanner._near_words_py,
         "_locate": _scanner._locate_py,
         "_bounded": _scanner._bounded_py,
+        "_units_located": _scanner._units_located_py,
         "_score_matches": _scanner._score_matches_py,
         "_row_hits": _scanner._row_hits_py,
         "mask_preview": _protect._mask_preview_py,

@@ -297,6 +297,71 @@ def bounded(list rows, list starts, list ends, list texts, str boundary):
     return out
 
 
+cdef inline int _boundary_kind(str boundary):
+    if boundary == "none":
+        return 0
+    if boundary == "alnum":
+        return 1
+    if boundary == "digit":
+        return 2
+    return 3
+
+
+def units_located(
+    list rows, list values, list texts, dict per_unit, object det, object boundary
+):
+    """A column's unit candidates placed in their rows (see
+    ``_scanner._units_located_py``: the rows holding a name located as ``locate`` does,
+    each candidate of a unit kept when bounded as ``bounded`` or ``det._bounded`` has it)."""
+    cdef Py_ssize_t i, n = len(rows), pos, at = 0, size = 0, start, end
+    cdef Py_ssize_t row, current = -1
+    cdef int kind = _boundary_kind(boundary) if boundary is not None else -1
+    cdef str value, text = ""
+    cdef set named = set()
+    cdef dict last = {}, located = {}
+    cdef list here
+    cdef object cands, cand
+    for i in range(n):
+        if values[i] in per_unit:
+            named.add(rows[i])
+    for i in range(n):
+        row = rows[i]
+        if row not in named:
+            continue
+        value = values[i]
+        if row != current:
+            last[current] = at
+            current = row
+            text = texts[row] or ""
+            size = PyUnicode_GET_LENGTH(text)
+            at = last.get(row, 0)
+        pos = PyUnicode_Find(text, value, at, size, 1)
+        if pos < 0:
+            continue
+        at = pos + PyUnicode_GET_LENGTH(value)
+        cands = per_unit.get(value)
+        if cands is None:
+            continue
+        for cand in cands:
+            start = pos + <Py_ssize_t> cand.start
+            end = pos + <Py_ssize_t> cand.end
+            if kind < 0:
+                if not det._bounded(text, start, end):
+                    continue
+            elif kind > 0:
+                if start > size:
+                    raise IndexError("string index out of range")
+                if start > 0 and not _free(PyUnicode_READ_CHAR(text, start - 1), kind):
+                    continue
+                if end < size and not _free(PyUnicode_READ_CHAR(text, end), kind):
+                    continue
+            here = located.get(row)
+            if here is None:
+                here = located[row] = []
+            here.append((start, end, cand))
+    return located
+
+
 cdef int[11] W1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 cdef int[11] W2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
 

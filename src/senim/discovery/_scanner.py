@@ -488,19 +488,8 @@ class Scanner:
                 if not per_unit:
                     continue
                 # only rows holding a name need positions
-                named = {r for r, v in zip(units.rows, units.values, strict=True) if v in per_unit}
-                spans = _Matches(units.rows, units.values).locate(texts, named)
-                located: dict[int, list[tuple[int, int, Candidate]]] = {}
-                for i, value in enumerate(spans.values):
-                    if value not in per_unit or spans.starts[i] < 0:
-                        continue
-                    row, ustart = spans.rows[i], spans.starts[i]
-                    text = texts[row]
-                    assert text is not None
-                    for cand in per_unit[value]:
-                        start, end = ustart + cand.start, ustart + cand.end
-                        if det._bounded(text, start, end):
-                            located.setdefault(row, []).append((start, end, cand))
+                boundary = det.boundary if type(det)._bounded is Detector._bounded else None
+                located = _units_located(units.rows, units.values, texts, per_unit, det, boundary)
                 for row, found_here in located.items():
                     text = texts[row]
                     assert text is not None
@@ -1076,10 +1065,51 @@ def _bounded_py(
     return out
 
 
+def _units_located_py(
+    rows: list[int],
+    values: list[str],
+    texts: list[str | None],
+    per_unit: dict[str, list[Candidate]],
+    det: Detector,
+    boundary: str | None,
+) -> dict[int, list[tuple[int, int, Candidate]]]:
+    """The candidates of a column's units placed in their rows, per row: (start, end,
+    candidate) of each that respects ``det``'s boundary rule.
+
+    ``rows`` and ``values``: every unit extracted (in text order per row, as
+    :meth:`_Matches.locate` needs them); ``per_unit``: the candidates of each distinct
+    unit holding a name (units without one are absent). Only rows holding a name are
+    located. ``boundary``: ``det.boundary`` when it is the whole rule (checked here), else
+    ``None`` (``det._bounded`` is asked). The reference of ``_kernel.units_located``.
+    """
+    named = {r for r, v in zip(rows, values, strict=True) if v in per_unit}
+    starts, _ = _locate_py(rows, values, texts, named)
+    located: dict[int, list[tuple[int, int, Candidate]]] = {}
+    for i, value in enumerate(values):
+        cands = per_unit.get(value)
+        if cands is None or starts[i] < 0:
+            continue
+        row, at = rows[i], starts[i]
+        text = texts[row]
+        assert text is not None
+        for cand in cands:
+            start, end = at + cand.start, at + cand.end
+            if boundary is not None:
+                if not _bounded_py([0], [start], [end], [text], boundary):
+                    continue
+            elif not det._bounded(text, start, end):
+                continue
+            located.setdefault(row, []).append((start, end, cand))
+    return located
+
+
 _locate: Callable[..., tuple[list[int], list[int]]] = (
     kernel.locate if kernel is not None else _locate_py
 )
 _bounded: Callable[..., list[int]] = kernel.bounded if kernel is not None else _bounded_py
+_units_located: Callable[..., dict[int, list[tuple[int, int, Candidate]]]] = (
+    kernel.units_located if kernel is not None else _units_located_py
+)
 
 
 _Shortcut = tuple[tuple[str, ...], str | None]
