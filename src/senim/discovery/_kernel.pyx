@@ -130,12 +130,16 @@ def near_words(str text, Py_ssize_t start, Py_ssize_t end, object negative, obje
 cdef tuple _near_words(str text, Py_ssize_t start, Py_ssize_t end, object negative, object context):
     a, b = _bounds(text, start, end)
     cdef str before = _fold(PyUnicode_Substring(text, a, start))
-    cdef str after = _fold(PyUnicode_Substring(text, end, b))
-    if negative is not None and (negative(before) is not None or negative(after) is not None):
-        return True, None
+    cdef str after = None  # folded only when it is searched: a term before often settles it
+    if negative is not None:
+        after = _fold(PyUnicode_Substring(text, end, b))
+        if negative(before) is not None or negative(after) is not None:
+            return True, None
     if context is not None:
         found = context(before)
         if found is None:
+            if after is None:
+                after = _fold(PyUnicode_Substring(text, end, b))
             found = context(after)
         if found is not None:
             return False, found.group(0)
