@@ -236,6 +236,47 @@ def test_units_located_matches_reference(
     assert kernel.units_located(rows, values, texts, per_unit, det, boundary) == expected
 
 
+@needs_kernel
+@settings(max_examples=300)
+@given(
+    values=st.lists(st.sampled_from("abcdefgh"), max_size=30),
+    data=st.data(),
+    size=st.integers(1, 6),
+)
+def test_verdicts_match_reference(values: list[str], data: st.DataObject, size: int) -> None:
+    """The same values judged in the same order, the same verdicts kept, and the memo (full
+    or not) left alike."""
+    assert kernel is not None
+    kept = data.draw(st.lists(st.integers(0, max(0, len(values) - 1)), max_size=40))
+    kept = [i for i in kept if i < len(values)]
+    memo = {
+        v: data.draw(st.sampled_from([True, False, None]))
+        for v in data.draw(st.lists(st.sampled_from("abcdefgh"), max_size=size))
+    }
+    answers = {v: data.draw(st.sampled_from([True, False, None])) for v in "abcdefgh"}
+    asked: list[list[str]] = [[], []]
+    results = []
+    for k, run in enumerate((_scanner._verdicts_py, None)):
+        mine = dict(memo)
+
+        def judge(value: str, k: int = k) -> bool | None:
+            asked[k].append(value)
+            return answers[value]
+
+        if run is None:
+            found = kernel.verdicts(values, kept, mine, judge, size, _scanner._UNSEEN)
+        else:
+            saved = _scanner._MEMO_SIZE
+            _scanner._MEMO_SIZE = size
+            try:
+                found = run(values, kept, mine, judge)
+            finally:
+                _scanner._MEMO_SIZE = saved
+        results.append((found, list(found), mine))
+    assert asked[0] == asked[1]
+    assert results[0] == results[1]
+
+
 _TWELVE = st.text(alphabet="0123456789", min_size=12, max_size=12)
 
 
@@ -271,6 +312,7 @@ _REFERENCES = {
         "_locate": _scanner._locate_py,
         "_bounded": _scanner._bounded_py,
         "_units_located": _scanner._units_located_py,
+        "_verdicts": _scanner._verdicts_py,
         "_score_matches": _scanner._score_matches_py,
         "_row_hits": _scanner._row_hits_py,
         "mask_preview": _protect._mask_preview_py,

@@ -301,6 +301,29 @@ def bounded(list rows, list starts, list ends, list texts, str boundary):
     return out
 
 
+def verdicts(list values, list kept, dict memo, object judge, Py_ssize_t size, object unseen):
+    """The verdicts of the distinct kept values that are not rejected (see
+    ``_scanner._verdicts_py``: the same values judged, in the same order, the memo kept
+    alike; ``unseen``: the memo's marker of a value it does not hold)."""
+    cdef dict out = {}
+    cdef set done = set()
+    cdef object value, verdict
+    for index in kept:
+        value = values[index]
+        if value in done:
+            continue
+        done.add(value)
+        verdict = memo.get(value, unseen)
+        if verdict is unseen:
+            verdict = judge(value)
+            if len(memo) >= size:
+                memo.clear()
+            memo[value] = verdict
+        if verdict is not False:
+            out[value] = verdict
+    return out
+
+
 cdef inline int _boundary_kind(str boundary):
     if boundary == "none":
         return 0

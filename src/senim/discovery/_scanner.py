@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import polars as pl
@@ -446,13 +446,7 @@ class Scanner:
                     if pattern.name not in bounded:
                         continue
                     found, kept = bounded[pattern.name]
-                    verdicts = {}
-                    for value in dict.fromkeys(found.values[i] for i in kept):
-                        verdict = memo.get(value, _UNSEEN)
-                        if verdict is _UNSEEN:
-                            verdict = _remember(memo, value, self._verdict(det, value))
-                        if verdict is not False:
-                            verdicts[value] = verdict
+                    verdicts = _verdicts(found.values, kept, memo, partial(self._verdict, det))
                     if not verdicts:
                         continue
                     _score_matches(
@@ -1065,6 +1059,22 @@ def _bounded_py(
     return out
 
 
+def _verdicts_py(
+    values: list[str], kept: list[int], memo: dict[str, Any], judge: Callable[[str], Any]
+) -> dict[str, bool | None]:
+    """The verdicts of the distinct values ``values[i]`` for ``i`` in ``kept`` that are not
+    rejected (``False``), in their first order: from ``memo``, else ``judge(value)``, then
+    remembered (:func:`_remember`). The reference of ``_kernel.verdicts``."""
+    verdicts: dict[str, bool | None] = {}
+    for value in dict.fromkeys(values[i] for i in kept):
+        verdict = memo.get(value, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = _remember(memo, value, judge(value))
+        if verdict is not False:
+            verdicts[value] = verdict
+    return verdicts
+
+
 def _units_located_py(
     rows: list[int],
     values: list[str],
@@ -1109,6 +1119,19 @@ _locate: Callable[..., tuple[list[int], list[int]]] = (
 _bounded: Callable[..., list[int]] = kernel.bounded if kernel is not None else _bounded_py
 _units_located: Callable[..., dict[int, list[tuple[int, int, Candidate]]]] = (
     kernel.units_located if kernel is not None else _units_located_py
+)
+
+
+def _verdicts_kernel(
+    values: list[str], kept: list[int], memo: dict[str, Any], judge: Callable[[str], Any]
+) -> dict[str, bool | None]:
+    assert kernel is not None
+    found: dict[str, bool | None] = kernel.verdicts(values, kept, memo, judge, _MEMO_SIZE, _UNSEEN)
+    return found
+
+
+_verdicts: Callable[..., dict[str, bool | None]] = (
+    _verdicts_kernel if kernel is not None else _verdicts_py
 )
 
 
