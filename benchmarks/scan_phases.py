@@ -9,7 +9,8 @@ in this process, as one Arrow batch, by a fresh :class:`~senim.discovery.Scanner
 timed by wrapping the scanner's internal steps:
 
 - *polars extraction*: every regex over the whole column (``_extract``, Rust, in parallel);
-- *locating*: finding each match's offsets and checking its boundaries (``_Matches``);
+- *locating*: finding each match's offsets and checking its boundaries (``_Matches``;
+  PERSON's name units and their candidates: ``_units_located``);
 - *validation*: checksums and formats of each distinct candidate (``Scanner._verdict``);
 - *scoring and context*: the window around each valid candidate, its context-word
   searches, the score and the hit (``_score_matches``, ``_row_hits``);
@@ -46,7 +47,11 @@ from senim.discovery._native import kernel  # noqa: E402
 
 PHASES = {
     "polars extraction": [(scanner_module, "_extract")],
-    "locating": [(scanner_module._Matches, "locate"), (scanner_module._Matches, "bounded")],
+    "locating": [
+        (scanner_module._Matches, "locate"),
+        (scanner_module._Matches, "bounded"),
+        (scanner_module, "_units_located"),
+    ],
     "validation": [(scanner_module.Scanner, "_verdict")],
     "scoring, context": [(scanner_module, "_score_matches"), (scanner_module, "_row_hits")],
     "findings batch": [(scanner_module._Columns, "batch")],
