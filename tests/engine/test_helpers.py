@@ -89,6 +89,48 @@ def test_scan_takes_the_early_pool_and_gives_the_serial_findings(tmp_path: Path)
     )
 
 
+def test_helpers_started_early_spare_the_scan_a_second_look_at_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``workers="auto"`` and no progress bar, a folder's sizes are listed only to
+    decide on helpers: when the command started them early (it looked at the same sizes),
+    the scan takes them without listing the folder again."""
+    import senim.discovery._api as api
+    import senim.engine._local as local
+
+    folder = tmp_path / "letters"
+    for i in range(3):
+        (_file(folder / f"{i}.txt", 0)).write_text(f"ИИН 900101300007, письмо {i}\n", "utf-8")
+    listed: list[object] = []
+    sizes = api.file_sizes
+
+    def recorded(paths: list[str]) -> object:
+        listed.append(paths)
+        return sizes(paths)
+
+    monkeypatch.setattr(api, "file_sizes", recorded)
+    monkeypatch.setattr(_helpers, "cpu_count", lambda: 2)
+    monkeypatch.setattr(local, "cpu_count", lambda: 2)
+    monkeypatch.setattr(_helpers, "AUTO_POOL_BYTES", 1)
+    serial = scan_paths([folder], workers=1)
+    assert listed == []  # a number of workers and no progress bar: nothing to decide
+    _helpers.start_early("auto", [str(folder)])
+    assert _helpers.early_for_auto()
+    pooled = scan_paths([folder], workers="auto")
+    assert listed == []
+    assert _helpers._early is None  # taken by the engine
+    assert pooled.findings.drop_columns(["explanation"]).equals(
+        serial.findings.drop_columns(["explanation"])
+    )
+    # no helpers started: "auto" looks at the sizes (too few bytes: this process alone)
+    scan_paths([folder], workers="auto")
+    assert len(listed) == 1
+    totals: list[int] = []
+    scan_paths([folder], workers=1, on_total=totals.append)
+    assert len(listed) == 2
+    assert totals == [sum(f.stat().st_size for f in folder.iterdir())]
+
+
 def test_a_helper_keeps_the_scanner_of_the_bytes_it_is_given() -> None:
     batch = pa.record_batch({"text": ["ИИН 900101300007, почта a@mail.kz"]})
     iin = pickle.dumps(Scanner(entities=["KZ_IIN"]))
@@ -275,7 +317,7 @@ def test_auto_workers_count_a_parquet_export_as_its_text(
     rows = [f"Иванов Иван Иванович {i}, ИИН 900101300007" for i in range(2000)]
     path = tmp_path / "clients.parquet"
     pq.write_table(pa.table({"note": rows}), path, compression="zstd")
-    scan_paths([path], workers=1)
+    scan_paths([path], workers="auto")  # far below the threshold: no helpers
     assert engine_totals == [4 * path.stat().st_size]
 
 

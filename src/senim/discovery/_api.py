@@ -139,7 +139,7 @@ def scan_paths(
     (rows per table) apply to databases; ``workers`` runs the scan on a local process pool
     (``"auto"``: all cores for large inputs); ``state`` makes the scan incremental.
     """
-    from senim.engine._helpers import scan_weight, source_weight
+    from senim.engine._helpers import early_for_auto, scan_weight, source_weight
 
     report = _new_report()
     # databases and standard input are opened up front (their size is known only then);
@@ -161,9 +161,13 @@ def scan_paths(
             if not isinstance(item, InputError | Skipped):
                 total += item.size
                 weight += source_weight(item)
-    for name, size in file_sizes([raw for i, raw in enumerate(paths) if i not in opened]):
-        total += size
-        weight += scan_weight(name, size)
+    # the files' sizes, listed before any is read, are the progress bar's total, and tell
+    # whether helpers pay off; the pool the command started early was started on that
+    # decision, taken on the same sizes (it knows no more than that they reach it)
+    if on_total is not None or (workers == "auto" and not early_for_auto()):
+        for name, size in file_sizes([raw for i, raw in enumerate(paths) if i not in opened]):
+            total += size
+            weight += scan_weight(name, size)
 
     def sources() -> Iterator[Source | InputError | Skipped]:
         for i, raw in enumerate(paths):

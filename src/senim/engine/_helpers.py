@@ -41,6 +41,7 @@ __all__ = [
     "arrow_without_numpy",
     "cpu_count",
     "discard_early",
+    "early_for_auto",
     "estimate_bytes",
     "hidden",
     "pack",
@@ -392,6 +393,12 @@ def start_early(workers: int | str, paths: Iterable[str]) -> None:
         # this process scans beside its helpers: its own pool gets its share as well
         os.environ[_POLARS_THREADS] = polars_threads(workers)
     _early = (start_pool(workers - 1), workers - 1)
+
+
+def early_for_auto() -> bool:
+    """Are helpers waiting that :func:`start_early` started for ``workers="auto"`` (its
+    look at the input's size found that they pay off), not yet taken by a scan?"""
+    return _early is not None and _early[1] == cpu_count() - 1
 
 
 def take_early(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor | None:

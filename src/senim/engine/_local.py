@@ -36,6 +36,7 @@ from senim.engine._batch import RowCount, row_counts, scan_unit
 from senim.engine._helpers import (
     AUTO_POOL_BYTES,
     cpu_count,
+    early_for_auto,
     hidden,
     run,
     start_pool,
@@ -108,8 +109,10 @@ class LocalEngine:
 
     def __init__(self, *, scanner: Scanner, workers: Workers = 1, total_bytes: int = 0) -> None:
         if workers == "auto":
+            # enough input for helpers to pay off, or the command found so and started them
             cores = cpu_count()
-            workers = cores if cores > 1 and total_bytes >= AUTO_POOL_BYTES else 1
+            enough = total_bytes >= AUTO_POOL_BYTES or early_for_auto()
+            workers = cores if cores > 1 and enough else 1
         self.scanner = scanner
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
