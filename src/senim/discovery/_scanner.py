@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
+from operator import attrgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import polars as pl
@@ -313,7 +314,9 @@ class Scanner:
                 continue
             ctx = self._column(None if is_text else name)
             plan.append(_Planned(name, values, ctx, pa.types.is_integer(array.type)))
+        add = out.rows.append
         for (name, *_), (texts, found) in zip(plan, self._scan_columns(plan), strict=True):
+            col = None if is_text else name
             for row, hits in sorted(found.items()):
                 text = texts[row]
                 assert text is not None
@@ -326,9 +329,8 @@ class Scanner:
                     record = records[row]
                 else:
                     record = record_offset + row
-                col = None if is_text else name
-                for hit in _resolve_overlaps(hits):
-                    out.add(hit, text, src, record, col, base)
+                for hit in _resolve_overlaps(hits) if len(hits) > 1 else hits:
+                    add((hit, text, src, record, col, base))
         return out.batch()
 
     def scan_batch_findings(self, batch: pa.RecordBatch, **kwargs: Any) -> list[Finding]:
@@ -792,7 +794,8 @@ class Scanner:
 
 
 class _Columns:
-    """Findings gathered as plain tuples, turned into columns once per batch.
+    """Findings gathered as plain tuples (:data:`_Row`, in :attr:`rows`), turned into columns
+    once per batch.
 
     No per-finding objects on the batch path: previews, digests and explanations are
     computed column by column when the batch is built.
@@ -801,11 +804,6 @@ class _Columns:
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         self.rows: list[_Row] = []
-
-    def add(
-        self, hit: _Hit, text: str, source: str, record: int | None, column: str | None, base: int
-    ) -> None:
-        self.rows.append((hit, text, source, record, column, base))
 
     def batch(self) -> pa.RecordBatch:
         cols = _finding_columns(self.rows)
@@ -1460,6 +1458,9 @@ def _nearest_context(
     return False, first(det.context_matcher.pattern)
 
 
+_SPAN = attrgetter("start", "end")
+
+
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Keep the best of overlapping hits (higher score, then longer span, then earlier).
 
@@ -1469,7 +1470,7 @@ def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """
     if len(hits) < 2:
         return hits
-    ordered = sorted(hits, key=lambda h: (h.start, h.end))
+    ordered = sorted(hits, key=_SPAN)
     kept: list[_Hit] = []
     cluster = [ordered[0]]
     reach = ordered[0].end
