@@ -823,9 +823,11 @@ class _Columns:
         """
         hasher = self.scanner.hasher
         digest = hasher.digest
-        pairs = list(zip(entities, values, strict=True))
-        if len(dict.fromkeys(pairs)) > _DISTINCT_SHARE * len(pairs):
-            return [mask_preview(v) for v in values], hasher.digests(entities, values)
+        many = _DISTINCT_SHARE * len(values)
+        # distinct values alone decide it when they are many (pairs are at least as many)
+        if len(set(values)) > many or len(set(zip(entities, values, strict=True))) > many:
+            return list(map(mask_preview, values)), hasher.digests(entities, values)
+        pairs = zip(entities, values, strict=True)
         memos = self.scanner._shown
         previews: list[str] = []
         digests: list[str] = []
