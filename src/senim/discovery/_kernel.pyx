@@ -267,20 +267,38 @@ cdef inline bint _free(Py_UCS4 c, int kind) noexcept:
     return not (Py_UNICODE_ISALNUM(c) or c == 95)
 
 
+cdef inline int _boundary_kind(str boundary):
+    if boundary == "none":
+        return 0
+    if boundary == "alnum":
+        return 1
+    if boundary == "digit":
+        return 2
+    return 3
+
+
+cdef inline int _span_bounded(
+    str text, Py_ssize_t size, Py_ssize_t start, Py_ssize_t end, int kind
+) except -1:
+    """1 when the span ``text[start:end]`` (``size``: the text's length) respects the
+    boundary rule of ``kind`` (0: none), else 0."""
+    if kind == 0:
+        return 1
+    if start > size:
+        raise IndexError("string index out of range")
+    if start > 0 and not _free(PyUnicode_READ_CHAR(text, start - 1), kind):
+        return 0
+    if end < size and not _free(PyUnicode_READ_CHAR(text, end), kind):
+        return 0
+    return 1
+
+
 def bounded(list rows, list starts, list ends, list texts, str boundary):
     """Indices of the located spans that respect ``boundary`` (see ``_scanner._bounded_py``)."""
-    cdef int kind
-    cdef Py_ssize_t i, n = len(rows), start, end, size
+    cdef int kind = _boundary_kind(boundary)
+    cdef Py_ssize_t i, n = len(rows), start
     cdef str text
     cdef list out = []
-    if boundary == "none":
-        kind = 0
-    elif boundary == "alnum":
-        kind = 1
-    elif boundary == "digit":
-        kind = 2
-    else:
-        kind = 3
     for i in range(n):
         start = starts[i]
         if start < 0:
@@ -288,16 +306,9 @@ def bounded(list rows, list starts, list ends, list texts, str boundary):
         if kind == 0:
             out.append(i)
             continue
-        end = ends[i]
         text = texts[rows[i]] or ""
-        size = PyUnicode_GET_LENGTH(text)
-        if start > size:
-            raise IndexError("string index out of range")
-        if start > 0 and not _free(PyUnicode_READ_CHAR(text, start - 1), kind):
-            continue
-        if end < size and not _free(PyUnicode_READ_CHAR(text, end), kind):
-            continue
-        out.append(i)
+        if _span_bounded(text, PyUnicode_GET_LENGTH(text), start, ends[i], kind):
+            out.append(i)
     return out
 
 
@@ -322,16 +333,6 @@ def verdicts(list values, list kept, dict memo, object judge, Py_ssize_t size, o
         if verdict is not False:
             out[value] = verdict
     return out
-
-
-cdef inline int _boundary_kind(str boundary):
-    if boundary == "none":
-        return 0
-    if boundary == "alnum":
-        return 1
-    if boundary == "digit":
-        return 2
-    return 3
 
 
 def units_located(
@@ -375,13 +376,8 @@ def units_located(
             if kind < 0:
                 if not det._bounded(text, start, end):
                     continue
-            elif kind > 0:
-                if start > size:
-                    raise IndexError("string index out of range")
-                if start > 0 and not _free(PyUnicode_READ_CHAR(text, start - 1), kind):
-                    continue
-                if end < size and not _free(PyUnicode_READ_CHAR(text, end), kind):
-                    continue
+            elif not _span_bounded(text, size, start, end, kind):
+                continue
             here = located.get(row)
             if here is None:
                 here = located[row] = []
