@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -275,6 +276,60 @@ def test_verdicts_match_reference(values: list[str], data: st.DataObject, size: 
         results.append((found, list(found), mine))
     assert asked[0] == asked[1]
     assert results[0] == results[1]
+
+
+@needs_kernel
+@settings(max_examples=600)
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1]))
+    ),
+    start=st.integers(0, 60),
+    width=st.integers(0, 12),
+)
+def test_neighbours_match_reference(spans: list[tuple[int, int]], start: int, width: int) -> None:
+    assert kernel is not None
+    end = start + width
+    assert kernel.neighbours(spans, start, end) == _scanner._neighbours(spans, start, end)
+
+
+_DATES = ("12.03.1985", "01/02/2001", "30-12-1999")
+_NEAREST_WORDS = (
+    "туған", "Туған күні", "родился", "дата рождения", "born", "DOB", "birth", "заказ",
+    "order", "card", "тел", "ИИН", "клиент", "и", "a", "-", ",", ".", "!", "\n", "Ол", "…",
+)  # fmt: skip
+_DATED = st.lists(
+    st.sampled_from(_NEAREST_WORDS) | st.sampled_from(_DATES) | st.text(_ALPHABET, max_size=3),
+    min_size=2,
+    max_size=24,
+).map(" ".join)
+
+
+@needs_kernel
+@settings(max_examples=800)
+@given(
+    text=_DATED,
+    data=st.data(),
+    # the date detector (whose rule this is) and card numbers' negative words most often
+    det=st.sampled_from([d for d in _DETECTORS if d.name in ("date_of_birth", "payment_card")])
+    | st.sampled_from(_DETECTORS),
+)
+def test_nearest_context_matches_reference(text: str, data: st.DataObject, det: Detector) -> None:
+    """The words nearer a candidate than its detector's other candidates nearby (dates among
+    dates): the kernel's rule is ``Scanner._nearby``'s, for every built-in detector."""
+    assert kernel is not None
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\d+[./-]\d+[./-]\d+", text)]
+    if spans and data.draw(st.integers(0, 4)):
+        start, end = data.draw(st.sampled_from(spans))
+    else:
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+    near = _scanner._neighbours(spans, start, end)
+    if near is None:
+        return
+    expected = _scanner._nearest_context(det, *_window_py(text, start, end), near)
+    negative, context = det.negative_matcher.pattern, det.context_matcher.pattern
+    assert kernel.nearest_context(text, start, end, near, negative, context) == expected
 
 
 _TWELVE = st.text(alphabet="0123456789", min_size=12, max_size=12)

@@ -429,10 +429,85 @@ def bind_scoring(hit, validated, context_boost, searches, Py_ssize_t before, Py_
     CHARS_BEFORE, CHARS_AFTER = before, after
 
 
+cdef object _neighbours(object spans, Py_ssize_t start, Py_ssize_t end):
+    """The nearest spans ending before ``start`` and starting after ``end``, or ``None``
+    (see ``_scanner._neighbours``)."""
+    cdef Py_ssize_t s, e, last_end = 0, next_start = 0
+    cdef object before = None, after = None
+    for span in spans:
+        s = span[0]
+        e = span[1]
+        if e <= start and (before is None or e > last_end):
+            before = (start - s, start - e)
+            last_end = e
+        elif s >= end and (after is None or s < next_start):
+            after = (s - end, e - end)
+            next_start = s
+    if before is None and after is None:
+        return None
+    return before, after
+
+
+cdef object _first_nearer(
+    object rx, str gap_before, bint cut_before, str gap_after, bint cut_after
+):
+    """The first word of ``rx`` in the gaps that stands nearer the candidate than the
+    other candidate beyond the gap's cut (see ``_scanner._nearest_context``)."""
+    cdef Py_ssize_t size
+    if rx is None:
+        return None
+    size = PyUnicode_GET_LENGTH(gap_before)
+    for m in rx.finditer(gap_before):
+        if not cut_before or m.start() >= size - m.end():
+            return m.group(0)
+    size = PyUnicode_GET_LENGTH(gap_after)
+    for m in rx.finditer(gap_after):
+        if not cut_after or m.start() < size - m.end():
+            return m.group(0)
+        break  # the words after it stand nearer still to the other candidate
+    return None
+
+
+cdef tuple _nearest_context(
+    str text, Py_ssize_t start, Py_ssize_t end, tuple near, object negative, object context
+):
+    """Negative context and the first context word near ``text[start:end]`` when other
+    candidates of its detector are near (``near``, see ``_scanner._nearest_context``)."""
+    a, b = _bounds(text, start, end)
+    cdef str before = PyUnicode_Substring(text, a, start)
+    cdef str after = PyUnicode_Substring(text, end, b)
+    cdef Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(after)
+    cdef bint cut_before = False, cut_after = False
+    prev, following = near
+    if prev is not None and prev[0] <= PyUnicode_GET_LENGTH(before):  # wholly inside
+        lo = PyUnicode_GET_LENGTH(before) - <Py_ssize_t> prev[1]
+        cut_before = True
+    if following is not None and following[1] <= hi:
+        hi = following[0]
+        cut_after = True
+    cdef str gap_before = _fold(PyUnicode_Substring(before, lo, PyUnicode_GET_LENGTH(before)))
+    cdef str gap_after = _fold(PyUnicode_Substring(after, 0, hi))
+    if _first_nearer(negative, gap_before, cut_before, gap_after, cut_after) is not None:
+        return True, None
+    return False, _first_nearer(context, gap_before, cut_before, gap_after, cut_after)
+
+
+def nearest_context(str text, Py_ssize_t start, Py_ssize_t end, tuple near, negative, context):
+    """``_nearest_context`` (for the property test against ``_scanner._nearest_context``:
+    ``negative`` and ``context`` are the detector's compiled patterns)."""
+    return _nearest_context(text, start, end, near, negative, context)
+
+
+def neighbours(spans, Py_ssize_t start, Py_ssize_t end):
+    """``_neighbours`` (for the property test against ``_scanner._neighbours``)."""
+    return _neighbours(spans, start, end)
+
+
 cdef class _Rule:
     """``Scanner._score``'s rule for one detector (its attributes read once per call)."""
 
     cdef object scanner, det, name, validated_score, min_score, memo, negative, context
+    cdef object negative_rx, context_rx
     cdef bint has_context, required, nearest
 
     def __cinit__(self, scanner, det):
@@ -443,6 +518,8 @@ cdef class _Rule:
         self.min_score = scanner.min_score
         self.memo = scanner._near
         self.negative, self.context = _searches(det)
+        self.negative_rx = det.negative_matcher.pattern
+        self.context_rx = det.context_matcher.pattern
         self.has_context = det.has_context
         self.required = det.context_required
         self.nearest = det.context_nearest
@@ -455,29 +532,28 @@ cdef class _Rule:
         ``None`` when validation cannot raise ``base``)."""
         cdef Py_ssize_t lo
         cdef object score = base, adjustments = (), negative, near, key, found, term, where
+        cdef object others = None
         if verdict is True and validated is not None:
             adjustments = validated
             score = self.validated_score
         if self.has_context and (start != 0 or end != PyUnicode_GET_LENGTH(text)):
-            if self.nearest:
-                negative, near = self.scanner._nearby(self.det, text, start, end, spans)
-            elif self.memo.paused:
+            if self.nearest and spans:
+                others = _neighbours(spans, start, end)  # ``Scanner._nearby``'s rule
+            if self.memo.paused:
                 self.memo.paused -= 1
-                negative, near = _near_words(text, start, end, self.negative, self.context)
+                found = self._near(text, start, end, others)
             else:
                 lo = start - CHARS_BEFORE - 1
                 key = (
                     self.name,
                     PyUnicode_Substring(text, lo if lo > 0 else 0, start),
                     PyUnicode_Substring(text, end, end + CHARS_AFTER + 1),
-                    None,
+                    others,
                 )
                 found = self.memo.get(key)
                 if found is None:
-                    found = self.memo.put(
-                        key, _near_words(text, start, end, self.negative, self.context)
-                    )
-                negative, near = found
+                    found = self.memo.put(key, self._near(text, start, end, others))
+            negative, near = found
         else:
             negative, near = False, None
         if negative:
@@ -493,6 +569,15 @@ cdef class _Rule:
         if score < self.min_score:
             return None
         return _Hit(start, end, score, self.det, pattern, base, adjustments)
+
+    cdef tuple _near(self, str text, Py_ssize_t start, Py_ssize_t end, object others):
+        """``_scanner._context_near``: the window's words, or with other candidates of a
+        context_nearest detector near, the words nearer this one."""
+        if others is not None:
+            return _nearest_context(
+                text, start, end, others, self.negative_rx, self.context_rx
+            )
+        return _near_words(text, start, end, self.negative, self.context)
 
     cdef object validated_for(self, object base):
         return _validated(self.validated_score, base) if self.validated_score > base else None
