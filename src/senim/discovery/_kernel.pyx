@@ -339,37 +339,23 @@ def units_located(
     list rows, list values, list texts, dict per_unit, object det, object boundary
 ):
     """A column's unit candidates placed in their rows (see
-    ``_scanner._units_located_py``: the rows holding a name located as ``locate`` does,
-    each candidate of a unit kept when bounded as ``bounded`` or ``det._bounded`` has it)."""
-    cdef Py_ssize_t i, n = len(rows), pos, at = 0, size = 0, start, end
-    cdef Py_ssize_t row, current = -1
+    ``_scanner._units_located_py``: the rows holding a name located by ``locate``, each
+    candidate of a unit kept when bounded as ``bounded`` or ``det._bounded`` has it)."""
+    cdef Py_ssize_t i, pos, start, end, size
     cdef int kind = _boundary_kind(boundary) if boundary is not None else -1
-    cdef str value, text = ""
-    cdef set named = set()
-    cdef dict last = {}, located = {}
+    cdef str text
+    cdef dict located = {}
     cdef list here
     cdef object cands, cand
-    for i in range(n):
-        if values[i] in per_unit:
-            named.add(rows[i])
-    for i in range(n):
-        row = rows[i]
-        if row not in named:
+    named = {rows[i] for i in range(len(rows)) if values[i] in per_unit}
+    starts, _ = locate(rows, values, texts, named)
+    for i in range(len(values)):
+        cands = per_unit.get(values[i])
+        pos = starts[i]
+        if cands is None or pos < 0:
             continue
-        value = values[i]
-        if row != current:
-            last[current] = at
-            current = row
-            text = texts[row] or ""
-            size = PyUnicode_GET_LENGTH(text)
-            at = last.get(row, 0)
-        pos = PyUnicode_Find(text, value, at, size, 1)
-        if pos < 0:
-            continue
-        at = pos + PyUnicode_GET_LENGTH(value)
-        cands = per_unit.get(value)
-        if cands is None:
-            continue
+        text = texts[rows[i]]
+        size = PyUnicode_GET_LENGTH(text)
         for cand in cands:
             start = pos + <Py_ssize_t> cand.start
             end = pos + <Py_ssize_t> cand.end
@@ -378,9 +364,9 @@ def units_located(
                     continue
             elif not _span_bounded(text, size, start, end, kind):
                 continue
-            here = located.get(row)
+            here = located.get(rows[i])
             if here is None:
-                here = located[row] = []
+                here = located[rows[i]] = []
             here.append((start, end, cand))
     return located
 

@@ -329,7 +329,7 @@ class Scanner:
                     record = records[row]
                 else:
                     record = record_offset + row
-                for hit in _resolve_overlaps(hits) if len(hits) > 1 else hits:
+                for hit in _resolve_overlaps(hits):
                     add((hit, text, src, record, col, base))
         return out.batch()
 
