@@ -10,12 +10,21 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import senim.engine._local as local_module
 from senim.discovery._api import scan_paths
 from senim.engine import StreamedScanReport, UnitStream, split_findings
 from senim.engine._stream import Part
-from senim.sources._base import OFFSET_COL, RECORD_COL, SOURCE_COL, table_batch, text_batch
+from senim.sources._base import (
+    OFFSET_COL,
+    RECORD_COL,
+    SOURCE_COL,
+    TextRows,
+    table_batch,
+    text_batch,
+)
 from senim.sources._state import ScanState
 from senim.store import Store
 
@@ -158,6 +167,58 @@ def test_stream_keeps_apart_batches_of_one_name_and_joins_archive_members() -> N
     alone, name, offset = units[4]
     assert SOURCE_COL not in alone.schema.names  # a batch scanned alone stays as read
     assert (name, offset) == ("long.txt", 3)
+
+
+def _text_rows(lines: list[str]) -> TextRows:
+    size = len("".join(lines).encode())
+    return TextRows(lines, [3 * i for i in range(len(lines))], size, size)
+
+
+_INPUTS = st.lists(
+    st.tuples(
+        st.sampled_from(["rows", "batch", "table", "mark"]),
+        st.lists(
+            st.sampled_from(["ИИН 900101300007\n", "Қайрат", "x" * 40]), min_size=1, max_size=6
+        ),
+        st.integers(0, 3),  # which of a few names: the same name again starts a new unit
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs=_INPUTS, max_rows=st.integers(1, 12), max_bytes=st.integers(40, 800))
+def test_short_files_rows_make_the_units_their_batches_make(
+    inputs: list[tuple[str, list[str], int]], max_rows: int, max_bytes: int
+) -> None:
+    """A short text file given as its rows (:meth:`UnitStream.rows`) is joined, held apart
+    and flushed exactly as its batch would be: same units, same parts, same markers."""
+
+    def run(as_rows: bool) -> tuple[list[tuple[pa.RecordBatch, str, int]], list[object]]:
+        stream: UnitStream[int] = UnitStream(max_rows=max_rows, max_bytes=max_bytes)
+        units: list[tuple[pa.RecordBatch, str, int]] = []
+        for i, (kind, lines, which) in enumerate(inputs):
+            name = f"f{which}.txt"
+            rows = _text_rows(lines)
+            if kind == "mark":
+                units += stream.mark(i, flush=which == 0)
+            elif kind == "table":
+                units += stream.batch(
+                    table_batch(["c"], [lines], list(range(len(lines)))), i, f"t{which}.csv", 0
+                )
+            elif kind == "rows" and as_rows:
+                units += stream.rows(rows, i, name, 0)
+            else:
+                units += stream.batch(rows.batch(), i, name, 0)
+        units += stream.flush()
+        events = [(k, [p.tag for p in v] if k == "unit" else v) for k, v in stream.events]
+        return units, events
+
+    (units, events), (expected, expected_events) = run(True), run(False)
+    assert events == expected_events
+    assert [(b.to_pydict(), b.schema, name, at) for b, name, at in units] == [
+        (b.to_pydict(), b.schema, name, at) for b, name, at in expected
+    ]
 
 
 def test_split_findings_follows_the_parts(tmp_path: Path) -> None:

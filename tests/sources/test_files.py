@@ -26,7 +26,7 @@ from tests.sources._build import (
 from senim.discovery._api import scan_paths
 from senim.errors import InputError
 from senim.sources import JsonLinesSource, detect_encoding
-from senim.sources._base import RECORD_COL
+from senim.sources._base import OFFSET_COL, RECORD_COL
 from senim.sources._blob import FileBlob
 from senim.sources._csv import CsvFileSource
 from senim.sources._decode import SAMPLE_BYTES
@@ -529,17 +529,28 @@ def test_a_small_text_file_decoded_at_once_reads_as_line_by_line(
     if bad and encoding == "utf-8":
         data = data[:5] + b"\xff" + data[5:]
 
+    def source() -> TextFileSource:
+        blob = SpooledBlob("a.txt", "a.txt", io.BytesIO(data), len(data), 0, None)
+        return TextFileSource(blob, encoding=encoding if bad else None)
+
     def read() -> tuple[list[object], list[int], list[str]]:
-        spool = io.BytesIO(data)
-        blob = SpooledBlob("a.txt", "a.txt", spool, len(data), 0, None)
-        source = TextFileSource(blob, encoding=encoding if bad else None)
+        reader = source()
         progress: list[int] = []
-        rows = [r for b in source.batches(progress.append) for r in b.to_pylist()]
-        return rows, progress, [p.key for p in source.problems]
+        rows = [r for b in reader.batches(progress.append) for r in b.to_pylist()]
+        return rows, progress, [p.key for p in reader.problems]
 
     import senim.sources._text as text_module
 
     fast = read()
+    at_once = source().whole_rows()  # the rows a folder's short files give the scan loop
+    if bad and encoding == "utf-8":
+        assert at_once is None  # its bad bytes are counted by the line-by-line reader
+    else:
+        assert at_once is not None
+        pairs = zip(at_once.lines, at_once.offsets, strict=True)
+        assert [{"text": line, OFFSET_COL: at} for line, at in pairs] == fast[0]
+        assert at_once.size == len(data)
+        assert at_once.nbytes == at_once.batch().get_total_buffer_size()
     original = text_module._decoded_whole
     text_module._decoded_whole = lambda *_: None  # the path of a file larger than the sample
     try:
@@ -549,3 +560,28 @@ def test_a_small_text_file_decoded_at_once_reads_as_line_by_line(
     assert fast == slow
     assert sum(fast[1]) == len(data)
     assert bool(fast[2]) == (bad and encoding == "utf-8")  # bad bytes counted, as a problem
+
+
+def test_a_short_text_file_gives_its_rows_at_once(tmp_path: Path) -> None:
+    """What the scan loop takes from a folder's short text files instead of a batch each:
+    the non-blank lines with their offsets; a file of more lines than a batch holds, or
+    larger than the encoding sample, is left to :meth:`TextFileSource.batches`."""
+    from senim.sources._text import LINES_PER_BATCH
+
+    short = tmp_path / "a.txt"
+    short.write_text(f"\n\nИИН {IIN}\r\nҚайрат\n", encoding="utf-8", newline="")
+    rows = TextFileSource(short).whole_rows()
+    assert rows is not None
+    assert (rows.lines, rows.offsets) == ([f"ИИН {IIN}\r\n", "Қайрат\n"], [2, 20])
+    assert rows.size == short.stat().st_size
+    many = tmp_path / "many.txt"
+    many.write_text("x\n" * (LINES_PER_BATCH + 1), encoding="utf-8")
+    assert TextFileSource(many).whole_rows() is None
+    large = tmp_path / "large.txt"
+    large.write_text(f"ИИН {IIN} " * (SAMPLE_BYTES // 10), encoding="utf-8")
+    assert TextFileSource(large).whole_rows() is None
+    blank = tmp_path / "blank.txt"
+    blank.write_text(" \n\t\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        TextFileSource(blank).whole_rows()
+    assert caught.value.key == "source.empty"

@@ -22,6 +22,7 @@ from senim.sources import Skipped, Source, SourceKind, iter_sources
 from senim.sources._base import MAX_CACHED_FINDINGS, fingerprint_of, first_line, problems_of
 from senim.sources._files import STDIN, file_sizes
 from senim.sources._sql import is_database_url, iter_database_sources
+from senim.sources._text import TextFileSource
 
 __all__ = [
     "scan_database",
@@ -362,12 +363,20 @@ class _Loop:
                 continue
             error: SenimError | None = None
             try:
-                for batch in source.batches(self.on_progress):
-                    if item.stopped:
-                        break
-                    offset = result.records
-                    result.records += batch.num_rows
-                    yield from stream.batch(batch, item, source.name, offset)
+                # a short text file's rows go to the stream as they are (no batch per file)
+                rows = source.whole_rows() if isinstance(source, TextFileSource) else None
+                if rows is not None:
+                    result.records = rows.num_rows
+                    yield from stream.rows(rows, item, source.name, 0)
+                    if self.on_progress is not None:
+                        self.on_progress(rows.size)
+                else:
+                    for batch in source.batches(self.on_progress):
+                        if item.stopped:
+                            break
+                        offset = result.records
+                        result.records += batch.num_rows
+                        yield from stream.batch(batch, item, source.name, offset)
             except SenimError as exc:
                 error = exc
             except Exception as exc:  # a reader library failed in a way it does not document

@@ -7,7 +7,9 @@ pattern, a findings batch, its output), more than scanning its few hundred chara
 tables of the same columns, into units of up to :data:`UNIT_ROWS` rows and
 :data:`~senim.sources._base.BATCH_BYTES` bytes; each row keeps its source's name
 (``_senim_source``) and a table row its record number, so the findings are the same as
-scanning the files one by one.
+scanning the files one by one. A short text file that was read whole gives its rows rather
+than a batch (:meth:`UnitStream.rows`): the rows of consecutive files become one batch when
+their unit is flushed, instead of a batch per file concatenated then.
 
 The stream also keeps, in input order, what each unit holds (the sources of its rows, as
 *parts*) and the markers its caller puts between sources, so the caller can hand every
@@ -27,7 +29,14 @@ from typing import Any, Generic, TypeVar
 import pyarrow as pa
 
 from senim._arrow import compute
-from senim.sources._base import BATCH_BYTES, KEY_COL, OFFSET_COL, RECORD_COL, SOURCE_COL
+from senim.sources._base import (
+    BATCH_BYTES,
+    KEY_COL,
+    OFFSET_COL,
+    RECORD_COL,
+    SOURCE_COL,
+    TextRows,
+)
 
 __all__ = ["UNIT_ROWS", "Part", "UnitStream", "split_counts", "split_findings"]
 
@@ -65,8 +74,9 @@ class UnitStream(Generic[T]):
     max_rows: int = UNIT_ROWS
     max_bytes: int = BATCH_BYTES
     events: deque[tuple[str, Any]] = field(default_factory=deque)
-    _held: list[tuple[pa.RecordBatch, str, int]] = field(default_factory=list)
-    """Batches held, as the reader gave them, with their source's name and record offset."""
+    _held: list[tuple[pa.RecordBatch | TextRows, str, int]] = field(default_factory=list)
+    """Batches (or a short text file's rows) held, as the reader gave them, with their
+    source's name and record offset."""
     _schema: pa.Schema | None = None
     """The schema of the rows held, once joined (see :func:`_joined_schema`)."""
     _parts: list[Part[T]] = field(default_factory=list)
@@ -109,6 +119,28 @@ class UnitStream(Generic[T]):
         else:
             self._parts.append(Part(tag, names))
 
+    def rows(self, rows: TextRows, tag: T, name: str, offset: int) -> Iterator[Unit]:
+        """Units to scan now for a short text file's ``rows`` (as :meth:`batch` does for
+        its batch, without making one: the rows held become one batch when flushed)."""
+        size = rows.nbytes
+        if rows.num_rows >= self.max_rows or size >= self.max_bytes:
+            yield from self.flush()
+            yield self._unit(rows.batch(), [Part(tag, {name})], name, offset)
+            return
+        if (
+            name in self._names
+            or (self._schema is not None and self._schema is not _TEXT_SCHEMA)
+            or self._rows + rows.num_rows > self.max_rows
+            or self._bytes + size > self.max_bytes
+        ):
+            yield from self.flush()
+        self._held.append((rows, name, offset))
+        self._schema = _TEXT_SCHEMA
+        self._rows += rows.num_rows
+        self._bytes += size
+        self._names.add(name)
+        self._parts.append(Part(tag, {name}))
+
     def mark(self, marker: Any, *, flush: bool = False) -> Iterator[Unit]:
         """Put ``marker`` after everything given so far. ``flush``: the rows held now are
         scanned first (the marker brings findings of its own that must follow theirs);
@@ -129,7 +161,8 @@ class UnitStream(Generic[T]):
             self._names = set()
             self._rows = self._bytes = 0
             if len(held) == 1:  # as the reader gave it
-                batch, name, offset = held[0]
+                rows, name, offset = held[0]
+                batch = rows.batch() if isinstance(rows, TextRows) else rows
             else:
                 assert schema is not None
                 batch = _join(held, schema)
@@ -170,9 +203,29 @@ def _source_names(batch: pa.RecordBatch, name: str) -> set[str]:
     return set(batch.column(SOURCE_COL).to_pylist())
 
 
-def _join(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
+def _join(
+    held: list[tuple[pa.RecordBatch | TextRows, str, int]], schema: pa.Schema
+) -> pa.RecordBatch:
     """The batches ``held`` as one of ``schema``: columns concatenated, and the source's
     name put on every row of a batch that does not name its rows' sources itself."""
+    if all(isinstance(b, TextRows) for b, _, _ in held):  # a folder of short documents
+        lines: list[str] = []
+        offsets: list[int] = []
+        names: list[str] = []
+        for rows, name, _ in held:
+            assert isinstance(rows, TextRows)
+            lines += rows.lines
+            offsets += rows.offsets
+            names += [name] * len(rows.lines)
+        arrays = [pa.array(lines, pa.string()), pa.array(offsets, pa.int64())]
+        return pa.RecordBatch.from_arrays([*arrays, pa.array(names, pa.string())], schema=schema)
+    return _join_batches(
+        [(b.batch() if isinstance(b, TextRows) else b, n, o) for b, n, o in held], schema
+    )
+
+
+def _join_batches(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
+    """:func:`_join` for batches only."""
     by_name = schema is _TEXT_SCHEMA  # text readers may order their columns freely
     columns: list[pa.Array] = []
     for i, f in enumerate(schema):

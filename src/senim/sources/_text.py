@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 import pyarrow as pa
 
 from senim.errors import InputError
-from senim.sources._base import Progress, SourceKind, text_batch
+from senim.sources._base import Progress, SourceKind, TextRows, text_batch
 from senim.sources._blob import _TextSource, read_error
 from senim.sources._decode import SAMPLE_BYTES, DecodedText, DecodeStats, decode_error
 
@@ -25,6 +25,36 @@ class TextFileSource(_TextSource):
     kind: SourceKind = "text"
     format = "text"
 
+    def whole_rows(self) -> TextRows | None:
+        """The file's rows at once, when one read holds the whole file, it decodes cleanly
+        and its lines fit one batch (a folder's short documents); ``None``: read it with
+        :meth:`batches` instead. Raises as :meth:`batches` does (an empty file, binary
+        data, a failed read)."""
+        if self.part is not None:
+            return None
+        sample = self._sample()
+        encoding = self._text_encoding(sample, self.encoding)
+        whole = _decoded_whole(sample, encoding)
+        if whole is None:
+            return None
+        lines = _lines(whole)
+        if len(lines) > LINES_PER_BATCH:
+            return None
+        kept: list[str] = []
+        offsets: list[int] = []
+        offset = 0
+        for line in lines:
+            if line.strip():
+                kept.append(line)
+                offsets.append(offset)
+            offset += len(line)
+        if not kept:
+            raise InputError("source.empty", source=self.name)
+        # the bytes read are the rows' UTF-8 text when nothing was left out or re-encoded
+        same = encoding == "utf-8" and len(kept) == len(lines)
+        size = len(sample) if same else len("".join(kept).encode())
+        return TextRows(kept, offsets, len(sample), size)
+
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         stats: DecodeStats | None = None
         try:
@@ -34,8 +64,7 @@ class TextFileSource(_TextSource):
             if whole is not None:  # the sample is the whole file, and it decodes cleanly
                 if not whole.strip():
                     raise InputError("source.empty", source=self.name)
-                lines = io.StringIO(whole, newline="").readlines()
-                yield from self._batches(lines, lambda: len(sample), progress)
+                yield from self._batches(_lines(whole), lambda: len(sample), progress)
                 return
             if not sample.decode(encoding, errors="replace").strip():
                 raise InputError("source.empty", source=self.name)
@@ -77,6 +106,11 @@ class TextFileSource(_TextSource):
             yield text_batch(kept, offsets, part=self.part)
         if progress is not None:
             progress(max(0, bytes_read() - done))
+
+
+def _lines(text: str) -> list[str]:
+    """``text``'s lines, each with its line end (``\n``, ``\r\n`` or ``\r``)."""
+    return io.StringIO(text, newline="").readlines()
 
 
 def _decoded_whole(sample: bytes, encoding: str) -> str | None:
