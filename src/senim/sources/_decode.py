@@ -58,14 +58,15 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "rar"),
 )
 
-_MAGIC_FIRST = frozenset(magic[:1] for magic, _ in _MAGIC)
+_MAGIC_BY_FIRST: dict[bytes, tuple[tuple[bytes, str], ...]] = {
+    first: tuple(m for m in _MAGIC if m[0][:1] == first) for first in {m[:1] for m, _ in _MAGIC}
+}
+"""The magic numbers by their first byte (UTF-8 Cyrillic text starts with one of OLE's)."""
 
 
 def sniff_magic(head: bytes) -> str | None:
     """The container/binary format a file starts with (``zip``, ``pdf``, ``ole``...), if any."""
-    if head[:1] not in _MAGIC_FIRST:  # most text: no magic number starts that way
-        return None
-    for magic, kind in _MAGIC:
+    for magic, kind in _MAGIC_BY_FIRST.get(head[:1], ()):
         if head.startswith(magic):
             if kind == "exe" and len(head) > 64 and b"\x00" not in head[:64]:
                 continue  # text that happens to start with "MZ"

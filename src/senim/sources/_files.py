@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -124,7 +124,8 @@ def open_blob(
     suffix = _suffix(filename)
     head = _head(blob)
     if isinstance(blob, FileBlob) and blob.content is None and len(head) < _HEAD_BYTES:
-        blob = replace(blob, content=head)  # the whole file: its readers need not open it again
+        # the whole file: its readers need not open it again
+        blob = FileBlob(blob.path, blob.display, head)
     magic = sniff_magic(head)
     if suffix == ".gz":
         from senim.sources._limits import archive_limits
