@@ -117,11 +117,17 @@ def lexicon() -> Lexicon:
                 given.add(line)
 
     def fold(items: set[str]) -> frozenset[str]:
-        out: set[str] = set()
-        for item in items:
-            low = item.casefold()
-            out.add(low)
-            out.update(transliterations(item))
+        # each name and its transliterations(), each table run once over all the names
+        low = {item.casefold() for item in items}
+        cyrillic = [name for name in low if _CYRILLIC.search(name)]
+        out = set(low)
+        if cyrillic:
+            joined = "\n".join(cyrillic)
+            for table in _TABLES:
+                spellings = joined.translate(table).split("\n")
+                out.update(spellings)
+                pairs = zip(spellings, cyrillic, strict=True)
+                out.update("y" + spelling for spelling, name in pairs if name.startswith("е"))
         return frozenset(out)
 
     return Lexicon(given=fold(given), surnames=fold(surnames), patronymics=fold(patronymics))

@@ -90,3 +90,22 @@ def test_address(text: str, expected: list[str], found) -> None:  # type: ignore
 def test_transliterations(name: str, spellings: set[str]) -> None:
     assert spellings <= transliterations(name)
     assert bool(transliterations(name)) == bool(spellings)
+
+
+def test_lexicon_holds_every_name_and_its_transliterations() -> None:
+    """The lexicon folds its lists in bulk: the same sets as each name case-folded with
+    :func:`transliterations` one by one."""
+    from senim.discovery import _names
+
+    lists: dict[str, set[str]] = {"given": set(), "surnames": set(), "patronymics": set()}
+    for locale in _names._LOCALES:
+        data = _names._dataset(locale)
+        lists["given"].update(_names._names(data.get("names")))
+        lists["surnames"].update(_names._names(data.get("surnames")))
+        lists["patronymics"].update(_names._names(data.get("patronymic")))
+    lex = _names.lexicon()
+    for field, names in lists.items():
+        assert names, field  # the data package is there
+        expected = {n.casefold() for n in names} | {t for n in names for t in transliterations(n)}
+        assert expected <= getattr(lex, field)
+    assert {"ерлан", "yerlan", "erlan", "nursultan", "nūrsūltan"} <= lex.given
