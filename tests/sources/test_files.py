@@ -585,3 +585,42 @@ def test_a_short_text_file_gives_its_rows_at_once(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         TextFileSource(blank).whole_rows()
     assert caught.value.key == "source.empty"
+
+
+@pytest.mark.parametrize("top", [".", "docs", "./docs", "docs/"])
+def test_folder_files_are_named_as_paths_spell_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, top: str
+) -> None:
+    """A folder's files are listed as strings, named as ``Path`` joins would name them (a
+    source's name is its key in reports and in the incremental scan state)."""
+    from senim.sources._files import _folder_files
+
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    for name in ("docs/b.txt", "docs/a.txt", "docs/sub/c.txt", "docs/.hidden"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "docs" if top == "." else tmp_path)
+    folder = Path(top)
+    expected = [str(folder / "a.txt"), str(folder / "b.txt"), str(folder / "sub" / "c.txt")]
+    assert list(_folder_files(folder)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=64),
+        st.text(max_size=40).map(lambda t: t.encode("utf-8")),
+        st.text(max_size=40).map(lambda t: t.encode("utf-8-sig")),
+        st.text(max_size=40).map(lambda t: t.encode("utf-16")),
+        st.text("Қазақ ИИН 0123", max_size=40).map(lambda t: t.encode("kz1048")),
+    )
+)
+def test_plain_utf8_is_what_detection_reads_as_utf8(data: bytes) -> None:
+    """The short cut for the usual file: text exactly when encoding detection would say
+    UTF-8 for the whole file, and then the same text."""
+    from senim.sources._decode import plain_utf8
+
+    text = plain_utf8(data)
+    if detect_encoding(data, complete=True) == "utf-8":
+        assert text == data.decode("utf-8")
+    else:
+        assert text is None

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "spooled_copy"]
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+
 SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
 
@@ -63,9 +65,10 @@ class Blob(Protocol):
 class FileBlob:
     """A file on disk. ``content``: the file's bytes when they were already read whole (a
     small file's first read, :func:`~senim.sources._files.open_blob`), so that readers do
-    not open it again."""
+    not open it again. ``path`` may be a string (a folder's files are listed as strings:
+    a ``Path`` per file costs more than reading a short one)."""
 
-    path: Path
+    path: Path | str
     display: str | None = None
     content: bytes | None = None
 
@@ -75,13 +78,13 @@ class FileBlob:
 
     @property
     def filename(self) -> str:
-        return self.path.name
+        return os.path.basename(self.path)
 
     @property
     def size(self) -> int:
         if self.content is not None:  # the whole file, as it was read
             return len(self.content)
-        return self.path.stat().st_size
+        return os.stat(self.path).st_size
 
     @property
     def depth(self) -> int:
@@ -97,7 +100,7 @@ class FileBlob:
         each of them here first, and most are read whole by it)."""
         if self.content is not None:
             return self.content[:size]
-        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        fd = os.open(self.path, _READ_FLAGS)
         try:
             chunks = []
             while size > 0:
@@ -111,7 +114,7 @@ class FileBlob:
             os.close(fd)
 
     def fingerprint(self) -> str | None:
-        st = self.path.stat()
+        st = os.stat(self.path)
         return f"file:{st.st_size}:{st.st_mtime_ns}"
 
 
@@ -321,6 +324,8 @@ class _BlobSource:
 
     def _sample(self) -> bytes:
         """The first bytes of the blob, enough to detect a text encoding."""
+        if isinstance(self.blob, FileBlob) and self.blob.content is not None:
+            return self.blob.content[:SAMPLE_BYTES]  # a short file, read whole already
         try:
             with self.blob.open() as fh:
                 return fh.read(SAMPLE_BYTES)

@@ -25,6 +25,7 @@ __all__ = [
     "DecodedText",
     "detect_encoding",
     "looks_binary",
+    "plain_utf8",
     "sniff_magic",
 ]
 
@@ -110,6 +111,18 @@ def _valid_utf8_prefix(sample: bytes, complete: bool) -> bool:
     except UnicodeDecodeError as exc:
         # a multi-byte character cut by the end of the sample is fine
         return not complete and exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected")
+
+
+def plain_utf8(sample: bytes) -> str | None:
+    """``sample`` decoded, when :func:`detect_encoding` reads it as UTF-8 throughout (no BOM,
+    no NUL byte, every byte sequence valid): most files, decoded once rather than checked
+    and then decoded. ``None``: let :func:`detect_encoding` decide."""
+    if b"\x00" in sample or sample.startswith(codecs.BOM_UTF8):
+        return None
+    try:
+        return sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def detect_encoding(sample: bytes, *, complete: bool = False) -> str | None:

@@ -298,10 +298,10 @@ def file_sizes(paths: Sequence[str | Path]) -> Iterator[tuple[str, int]]:
         if isinstance(raw, str) and raw == STDIN:
             continue
         path = Path(raw)
-        files = _folder_files(path) if path.is_dir() else [path]
+        files = _folder_files(path) if path.is_dir() else [str(path)]
         for file in files:
             try:
-                yield file.name, os.stat(file).st_size
+                yield os.path.basename(file), os.stat(file).st_size
             except OSError:
                 continue
 
@@ -356,19 +356,20 @@ def _json_lines(head: bytes) -> bool:
     return objects > 0
 
 
-def _folder_files(folder: Path) -> Iterator[Path]:
-    """The files below ``folder`` in a stable order; hidden entries and metadata skipped."""
+def _folder_files(folder: Path) -> Iterator[str]:
+    """The paths of the files below ``folder`` in a stable order (as ``str(Path(...))``
+    spells them); hidden entries and metadata skipped."""
+    here = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0  # not "./a.txt"
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
-        base = Path(root)
         for fname in sorted(files):
             if fname.startswith(".") or fname in _META_FILES or fname.startswith(_META_PREFIXES):
                 continue
-            yield base.joinpath(fname)
+            yield os.path.join(root, fname)[here:]
 
 
 def _one(
-    path: Path, *, in_folder: bool, limits: ArchiveLimits | None
+    path: Path | str, *, in_folder: bool, limits: ArchiveLimits | None
 ) -> Iterator[Source | Skipped | InputError]:
     try:
         source = open_blob(FileBlob(path), in_folder=in_folder, limits=limits)

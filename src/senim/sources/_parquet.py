@@ -79,5 +79,5 @@ class ParquetFileSource(_BlobSource):
                 "source.parse_failed", source=self.name, reason=first_line(exc)
             ) from exc
         finally:
-            if not isinstance(handle, Path):
+            if not isinstance(handle, str | Path):
                 handle.close()

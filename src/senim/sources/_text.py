@@ -10,7 +10,13 @@ import pyarrow as pa
 from senim.errors import InputError
 from senim.sources._base import Progress, SourceKind, TextRows, text_batch
 from senim.sources._blob import _TextSource, read_error
-from senim.sources._decode import SAMPLE_BYTES, DecodedText, DecodeStats, decode_error
+from senim.sources._decode import (
+    SAMPLE_BYTES,
+    DecodedText,
+    DecodeStats,
+    decode_error,
+    plain_utf8,
+)
 
 __all__ = ["TextFileSource"]
 
@@ -33,10 +39,15 @@ class TextFileSource(_TextSource):
         if self.part is not None:
             return None
         sample = self._sample()
-        encoding = self._text_encoding(sample, self.encoding)
-        whole = _decoded_whole(sample, encoding)
-        if whole is None:
+        if len(sample) >= SAMPLE_BYTES:
             return None
+        encoding = "utf-8"
+        whole = plain_utf8(sample) if self.encoding is None else None
+        if whole is None:
+            encoding = self._text_encoding(sample, self.encoding)
+            whole = _decoded_whole(sample, encoding)
+            if whole is None:
+                return None
         lines = _lines(whole)
         if len(lines) > LINES_PER_BATCH:
             return None
