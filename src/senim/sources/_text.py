@@ -53,12 +53,9 @@ class TextFileSource(_TextSource):
             return None
         kept: list[str] = []
         offsets: list[int] = []
-        offset = 0
-        for line in lines:
-            if line.strip():
-                kept.append(line)
-                offsets.append(offset)
-            offset += len(line)
+        for offset, line in _non_blank(lines):
+            kept.append(line)
+            offsets.append(offset)
         if not kept:
             raise InputError("source.empty", source=self.name)
         # the bytes read are the rows' UTF-8 text when nothing was left out or re-encoded
@@ -95,17 +92,14 @@ class TextFileSource(_TextSource):
     ) -> Iterator[pa.RecordBatch]:
         """Batches of the non-blank ``lines`` with their character offsets; ``bytes_read``:
         how much of the file has been read so far (for ``progress``)."""
-        offset = 0
         kept: list[str] = []
         offsets: list[int] = []
         chars = 0
         done = 0
-        for line in lines:
-            if line.strip():
-                kept.append(line)
-                offsets.append(offset)
-                chars += len(line)
-            offset += len(line)
+        for offset, line in _non_blank(lines):
+            kept.append(line)
+            offsets.append(offset)
+            chars += len(line)
             if len(kept) >= LINES_PER_BATCH or chars >= CHARS_PER_BATCH:
                 yield text_batch(kept, offsets, part=self.part)
                 kept, offsets, chars = [], [], 0
@@ -117,6 +111,15 @@ class TextFileSource(_TextSource):
             yield text_batch(kept, offsets, part=self.part)
         if progress is not None:
             progress(max(0, bytes_read() - done))
+
+
+def _non_blank(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """The lines that are not blank, each with its character offset among all ``lines``."""
+    offset = 0
+    for line in lines:
+        if line.strip():
+            yield offset, line
+        offset += len(line)
 
 
 def _lines(text: str) -> list[str]:
