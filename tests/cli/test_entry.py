@@ -72,3 +72,31 @@ def test_a_running_thread_is_waited_for(tmp_path: Path) -> None:
     done = _senim("--version", code=code)
     assert done.returncode == 0, done.stderr
     assert marker.exists()
+
+
+def test_a_scan_builds_the_scan_command_alone() -> None:
+    """``senim scan ...`` builds only the scan command (typer reads every command's signature
+    first): the same command, options, help and usage as in the whole app."""
+    import typer.main
+
+    from senim.cli import _app_for, app
+
+    whole = typer.main.get_command(app)
+    alone = typer.main.get_command(_app_for(["scan", "x"]))
+    assert list(alone.commands) == ["scan"]  # type: ignore[attr-defined]
+    mine, theirs = alone.commands["scan"], whole.commands["scan"]  # type: ignore[attr-defined]
+    assert [_shape(p) for p in mine.params] == [_shape(p) for p in theirs.params]
+    assert len(mine.params) > 15
+    assert mine.help == theirs.help
+    assert [_shape(p) for p in alone.params] == [_shape(p) for p in whole.params]
+    for args in (["deid", "x"], ["--help"], []):
+        assert _app_for(args) is app
+    usage = _senim("scan")
+    assert usage.returncode == 2
+    assert "Usage: senim scan [OPTIONS]" in usage.stderr
+
+
+def _shape(param: object) -> tuple[object, ...]:
+    """What a command-line parameter is, as the user meets it."""
+    names = ("name", "opts", "secondary_opts", "required", "multiple", "nargs", "default", "help")
+    return (type(param).__name__, *(repr(getattr(param, n, None)) for n in names))

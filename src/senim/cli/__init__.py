@@ -10,24 +10,13 @@ import gc
 import os
 import sys
 import threading
+from types import ModuleType
 
 import typer
 import typer.main
 
 from senim.cli import _audit, _deid, _risk, _scan
 from senim.cli._help import help_lang, localize
-
-app = typer.Typer(
-    name="senim",
-    help=(
-        "senim (сенім, 'trust'): find, de-identify and govern personal data and AI systems "
-        "under Kazakhstan's Personal Data Law 94-V and AI Law 230-VIII."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
 
 def _version(value: bool) -> None:
@@ -38,7 +27,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -47,20 +35,49 @@ def _root(
     """senim: personal-data and AI compliance workbench for Kazakhstan."""
 
 
-_scan.register(app)
-_deid.register(app)
-_risk.register(app)
-_audit.register(app)
+def _new_app(*modules: ModuleType) -> typer.Typer:
+    """The ``senim`` command with the commands of ``modules``."""
+    made = typer.Typer(
+        name="senim",
+        help=(
+            "senim (сенім, 'trust'): find, de-identify and govern personal data and AI systems "
+            "under Kazakhstan's Personal Data Law 94-V and AI Law 230-VIII."
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    made.callback()(_root)
+    for module in modules:
+        module.register(made)
+    return made
+
+
+app = _new_app(_scan, _deid, _risk, _audit)
+
+_ALONE = {"scan": _scan}
+"""Commands a process may build on their own (typer builds every command's options from
+its signature before it runs one: a few hundredths of a second for all of them, paid at
+each scan's start)."""
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app a process with ``args`` runs: only the command it names when that command
+    stands alone (the same command, options and messages), else :data:`app`."""
+    module = _ALONE.get(args[0]) if args else None
+    return app if module is None else _new_app(module)
 
 
 def main() -> None:
     """Console-script entry point (help in Kazakh or Russian: see :mod:`senim.cli._help`)."""
     try:
         lang = help_lang(sys.argv[1:])
+        chosen = _app_for(sys.argv[1:])
         if lang is None:
-            app()
+            chosen()
         else:
-            command = typer.main.get_command(app)
+            command = typer.main.get_command(chosen)
             localize(command, lang)
             command()
     except SystemExit as done:
