@@ -93,53 +93,58 @@ class UnitStream(Generic[T]):
         batch once, when they are flushed (:func:`_join`). Sizes are the batches' buffer
         sizes (a slice of a larger batch counts its whole buffers: it is flushed early)."""
         schema = _joined_schema(batch)
-        size = batch.get_total_buffer_size()
-        if schema is None or batch.num_rows >= self.max_rows or size >= self.max_bytes:
+        if schema is None:
             yield from self.flush()
             yield self._unit(batch, [Part(tag, {name})], name, offset)
             return
-        names = _source_names(batch, name)
+        size = batch.get_total_buffer_size()
+        yield from self._hold(batch, batch.num_rows, size, schema, tag, name, offset)
+
+    def rows(self, rows: TextRows, tag: T, name: str, offset: int) -> Iterator[Unit]:
+        """Units to scan now for a short text file's ``rows`` (as :meth:`batch` does for
+        its batch, without making one: the rows held become one batch when flushed)."""
+        yield from self._hold(rows, rows.num_rows, rows.nbytes, _TEXT_SCHEMA, tag, name, offset)
+
+    def _hold(
+        self,
+        item: pa.RecordBatch | TextRows,
+        rows: int,
+        size: int,
+        schema: pa.Schema,
+        tag: T,
+        name: str,
+        offset: int,
+    ) -> Iterator[Unit]:
+        """Hold ``item`` (``rows`` rows, ``size`` bytes, ``schema`` once joined) to join
+        the next ones, or scan it alone when it fills a unit by itself."""
+        if rows >= self.max_rows or size >= self.max_bytes:
+            yield from self.flush()
+            yield self._unit(_as_batch(item), [Part(tag, {name})], name, offset)
+            return
+        names = _source_names(item, name)
         if (
             # rows by a name already held (the next batch of a large file, or two sources
             # by one name, whose findings could not be told apart) start a new unit
             not names.isdisjoint(self._names)
-            or (self._schema is not None and not self._schema.equals(schema))
-            or self._rows + batch.num_rows > self.max_rows
+            or (
+                self._schema is not None
+                and self._schema is not schema
+                and not self._schema.equals(schema)
+            )
+            or self._rows + rows > self.max_rows
             or self._bytes + size > self.max_bytes
         ):
             yield from self.flush()
         last = self._parts[-1] if self._parts else None
-        self._held.append((batch, name, offset))
+        self._held.append((item, name, offset))
         self._schema = schema
-        self._rows += batch.num_rows
+        self._rows += rows
         self._bytes += size
         self._names |= names
         if last is not None and last.tag is tag:  # an archive's next member
             last.names |= names
         else:
             self._parts.append(Part(tag, names))
-
-    def rows(self, rows: TextRows, tag: T, name: str, offset: int) -> Iterator[Unit]:
-        """Units to scan now for a short text file's ``rows`` (as :meth:`batch` does for
-        its batch, without making one: the rows held become one batch when flushed)."""
-        size = rows.nbytes
-        if rows.num_rows >= self.max_rows or size >= self.max_bytes:
-            yield from self.flush()
-            yield self._unit(rows.batch(), [Part(tag, {name})], name, offset)
-            return
-        if (
-            name in self._names
-            or (self._schema is not None and self._schema is not _TEXT_SCHEMA)
-            or self._rows + rows.num_rows > self.max_rows
-            or self._bytes + size > self.max_bytes
-        ):
-            yield from self.flush()
-        self._held.append((rows, name, offset))
-        self._schema = _TEXT_SCHEMA
-        self._rows += rows.num_rows
-        self._bytes += size
-        self._names.add(name)
-        self._parts.append(Part(tag, {name}))
 
     def mark(self, marker: Any, *, flush: bool = False) -> Iterator[Unit]:
         """Put ``marker`` after everything given so far. ``flush``: the rows held now are
@@ -161,8 +166,8 @@ class UnitStream(Generic[T]):
             self._names = set()
             self._rows = self._bytes = 0
             if len(held) == 1:  # as the reader gave it
-                rows, name, offset = held[0]
-                batch = rows.batch() if isinstance(rows, TextRows) else rows
+                item, name, offset = held[0]
+                batch = _as_batch(item)
             else:
                 assert schema is not None
                 batch = _join(held, schema)
@@ -196,11 +201,15 @@ def _joined_schema(batch: pa.RecordBatch) -> pa.Schema | None:
     return schema if SOURCE_COL in names else schema.append(_SOURCE_FIELD)
 
 
-def _source_names(batch: pa.RecordBatch, name: str) -> set[str]:
-    """The source names ``batch``'s rows carry: its own column's, or its source's name."""
-    if SOURCE_COL not in batch.schema.names:
+def _source_names(item: pa.RecordBatch | TextRows, name: str) -> set[str]:
+    """The source names ``item``'s rows carry: a batch's own column's, or its source's name."""
+    if isinstance(item, TextRows) or SOURCE_COL not in item.schema.names:
         return {name}
-    return set(batch.column(SOURCE_COL).to_pylist())
+    return set(item.column(SOURCE_COL).to_pylist())
+
+
+def _as_batch(item: pa.RecordBatch | TextRows) -> pa.RecordBatch:
+    return item.batch() if isinstance(item, TextRows) else item
 
 
 def _join(
@@ -219,9 +228,7 @@ def _join(
             names += [name] * len(rows.lines)
         arrays = [pa.array(lines, pa.string()), pa.array(offsets, pa.int64())]
         return pa.RecordBatch.from_arrays([*arrays, pa.array(names, pa.string())], schema=schema)
-    return _join_batches(
-        [(b.batch() if isinstance(b, TextRows) else b, n, o) for b, n, o in held], schema
-    )
+    return _join_batches([(_as_batch(b), n, o) for b, n, o in held], schema)
 
 
 def _join_batches(held: list[tuple[pa.RecordBatch, str, int]], schema: pa.Schema) -> pa.RecordBatch:
