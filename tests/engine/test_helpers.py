@@ -207,6 +207,19 @@ def test_a_scanning_process_loads_arrow_without_numpy(
     ]
 
 
+def test_the_warm_up_loads_what_a_first_batch_would(fresh_python: Callable[..., list[str]]) -> None:
+    """After the warm-up, a helper's first batch of text loads no more detector data:
+    pymorphy3's dictionary (PERSON's morphology, reached only by a capitalised word no
+    name list holds) included."""
+    code = (
+        "from senim.engine._helpers import _warm_up\n"
+        "from senim.discovery.detectors import person\n"
+        "_warm_up()\n"
+        "print(person._morph.cache_info().currsize, person._morph_tags.cache_info().currsize > 0)\n"
+    )
+    assert fresh_python(code, SENIM_HASH_KEY="k") == ["1 True"]
+
+
 def test_the_warm_up_leaves_the_users_key_alone(
     tmp_path: Path, fresh_python: Callable[..., list[str]]
 ) -> None:
