@@ -168,12 +168,11 @@ class Detector:
         anything outside the unit; ``None`` means candidates need the whole text."""
         return None
 
-    def unit_fallback(self) -> tuple[tuple[str, ...] | str, str] | None:
-        """``(test, regex)``: in a text that fails ``test``, :meth:`unit_regex` has exactly
-        the matches of ``regex``, a faster one. ``test`` is a tuple of words (a text passes
-        when it holds one of them, literal, case as written) or a Rust regex (when it
-        matches). In a column, only the rows that pass are searched with the unit regex
-        itself (``None``: every row is)."""
+    def unit_fallback(self) -> tuple[tuple[str, ...], str] | None:
+        """``(words, regex)``: in a text holding none of ``words`` (literal, case as
+        written), :meth:`unit_regex` has exactly the matches of ``regex``, a faster one.
+        In a column, only the rows holding one of the words are searched with the unit
+        regex itself (``None``: every row is)."""
         return None
 
     def candidates(self, text: str) -> Iterator[Candidate]:

@@ -633,10 +633,9 @@ class Scanner:
 
     @cached_property
     def _shortcuts(self) -> dict[str, _Shortcut]:
-        """For extraction regexes that have one, the test a row must pass to be searched
-        with the regex itself (words to hold, or a regex to match), and the regex for the
-        other rows (``None``: no match there): a pattern's :attr:`~Pattern.requires`, a unit
-        regex's :meth:`~Detector.unit_fallback`.
+        """For extraction regexes that have one, the words a row must hold to be searched
+        with the regex itself, and the regex for the other rows (``None``: no match there):
+        a pattern's :attr:`~Pattern.requires`, a unit regex's :meth:`~Detector.unit_fallback`.
         """
         found: dict[str, _Shortcut] = {}
         for det in self.detectors:
@@ -1136,7 +1135,7 @@ _verdicts: Callable[..., dict[str, bool | None]] = (
 )
 
 
-_Shortcut = tuple[tuple[str, ...] | str, str | None]
+_Shortcut = tuple[tuple[str, ...], str | None]
 
 
 def _extract(
@@ -1145,10 +1144,9 @@ def _extract(
     """Every match of each regex in column ``v`` (rows and values, not located), per key.
 
     All regexes run in one polars call (in parallel); keys that match nowhere are absent.
-    Each distinct gate is searched for once. A regex with a shortcut (a test, other regex;
-    see :attr:`Scanner._shortcuts`) runs only on the rows that pass the test (holding one of
-    its words, one Aho-Corasick pass, or matching its regex), the other regex on the rest,
-    and the parts are put back in row order.
+    Each distinct gate is searched for once. A regex with a shortcut (words, other regex;
+    see :attr:`Scanner._shortcuts`) runs only on the rows holding one of the words (one
+    Aho-Corasick pass), the other regex on the rest, and the parts are put back in row order.
     """
     shortcuts = shortcuts or {}
     tests: dict[str | tuple[str, ...], None] = {}  # gate regexes and words, each tested once
