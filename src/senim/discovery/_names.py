@@ -54,11 +54,21 @@ def transliterations(name: str) -> set[str]:
     and in English texts.
     """
     low = name.casefold()
-    if not _CYRILLIC.search(low):
-        return set()
-    out = {low.translate(table) for table in _TABLES}
-    if low.startswith("е"):
-        out.update(["y" + spelling for spelling in out])
+    return _latin_spellings([low]) if _CYRILLIC.search(low) else set()
+
+
+def _latin_spellings(names: list[str]) -> set[str]:
+    """:func:`transliterations` of case-folded Cyrillic ``names``, all together: each table
+    runs once over all of them (a lexicon's thousands of names in one call per table)."""
+    out: set[str] = set()
+    if not names:
+        return out
+    joined = "\n".join(names)
+    for table in _TABLES:
+        spellings = joined.translate(table).split("\n")
+        out.update(spellings)
+        pairs = zip(spellings, names, strict=True)
+        out.update("y" + spelling for spelling, name in pairs if name.startswith("е"))
     return out
 
 
@@ -117,17 +127,7 @@ def lexicon() -> Lexicon:
                 given.add(line)
 
     def fold(items: set[str]) -> frozenset[str]:
-        # each name and its transliterations(), each table run once over all the names
         low = {item.casefold() for item in items}
-        cyrillic = [name for name in low if _CYRILLIC.search(name)]
-        out = set(low)
-        if cyrillic:
-            joined = "\n".join(cyrillic)
-            for table in _TABLES:
-                spellings = joined.translate(table).split("\n")
-                out.update(spellings)
-                pairs = zip(spellings, cyrillic, strict=True)
-                out.update("y" + spelling for spelling, name in pairs if name.startswith("е"))
-        return frozenset(out)
+        return frozenset(low | _latin_spellings([n for n in low if _CYRILLIC.search(n)]))
 
     return Lexicon(given=fold(given), surnames=fold(surnames), patronymics=fold(patronymics))
