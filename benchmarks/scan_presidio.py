@@ -113,7 +113,7 @@ def _note(budget: dict[str, float], ratios: dict[str, float]) -> str:
         "one core with one core. senim's regular expressions run over whole columns in "
         "polars, all of a column's patterns in one parallel call, and detectors that need a "
         "context word only look at rows holding one. The regular expressions take about a "
-        "sixth of a scanning process's time (`benchmarks/scan_phases.py`: 15-22%); the rest "
+        "sixth of a scanning process's time (`benchmarks/scan_phases.py`: 12-23%); the rest "
         "is work per candidate and per finding: locating and boundary checks, validation of "
         "each distinct candidate (python-stdnum, email-validator, libphonenumber, IIN/BIN "
         "checksums), context words near each valid one, masked previews, keyed digests and "
