@@ -176,7 +176,7 @@ def render(rows: list[tuple[float, str, float, float, float, float, float]]) -> 
         "are mapped in each) count once per process; *PSS* shares each such page out between",
         "the processes that map it, so the tree's PSS is the memory it actually occupies.",
         "`--workers 2` is two scanning processes: the CLI, which also reads and writes, and one",
-        "helper (plus multiprocessing's small resource tracker). Output: the summary table",
+        "helper, forked from the CLI before it loads polars. Output: the summary table",
         "(findings are kept in a memory-mapped spill file, not in RAM). The machine is shared",
         "with other jobs, so single timings carry noise; memory is what to compare.",
         "",

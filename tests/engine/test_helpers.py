@@ -253,6 +253,59 @@ def test_scanning_processes_share_the_cores_among_their_polars_pools(
     assert fresh_python(probe, POLARS_MAX_THREADS="1") == ["1 1"]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="helpers are forked on Linux only")
+def test_helpers_are_forked_until_a_library_with_threads_is_loaded(
+    fresh_python: Callable[..., list[str]],
+) -> None:
+    code = (
+        "from senim.engine import _helpers\n"
+        "print(_helpers.start_method())\n"
+        "import pyarrow\n"
+        "print(_helpers.start_method())\n"
+    )
+    assert fresh_python(code) == ["fork", "spawn"]
+    threaded = (
+        "import threading\n"
+        "from senim.engine import _helpers\n"
+        "stop = threading.Event()\n"
+        "worker = threading.Thread(target=stop.wait)\n"
+        "worker.start()\n"
+        "print(_helpers.start_method())\n"
+        "stop.set()\n"
+    )
+    assert fresh_python(threaded) == ["spawn"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="helpers are forked on Linux only")
+def test_a_forked_helper_scans_with_its_collector_on_and_no_resource_tracker(
+    tmp_path: Path, fresh_python: Callable[..., list[str]]
+) -> None:
+    """The CLI starts its helpers inside ``collector_paused()``: a forked helper would
+    keep the collector off for good. A forked pool needs no resource-tracker process."""
+    data = tmp_path / "in.txt"
+    data.write_text("ИИН 900101300007, почта a@mail.kz\n", encoding="utf-8")
+    code = (
+        "import gc\n"
+        "from multiprocessing import resource_tracker\n"
+        "from senim._collector import collector_paused\n"
+        "from senim.engine import _helpers\n"
+        "with collector_paused():\n"
+        f"    _helpers.start_early(2, [{str(data)!r}])\n"
+        "pool = _helpers.take_early(1)\n"
+        "import pyarrow as pa\n"
+        "from senim.discovery._scanner import Scanner\n"
+        "import pickle\n"
+        "blob = pickle.dumps(Scanner())\n"
+        "batch = pa.record_batch({'text': ['ИИН 900101300007, почта a@mail.kz']})\n"
+        "packed, _ = pool.submit(_helpers.run, blob, batch, 's', 0).result()\n"
+        "found = _helpers.unpack(packed).column('entity').to_pylist()\n"
+        "print(pool._mp_context.get_start_method(), pool.submit(gc.isenabled).result())\n"
+        "print(sorted(found), resource_tracker._resource_tracker._pid)\n"
+        "pool.shutdown()\n"
+    )
+    assert fresh_python(code) == ["fork True", "['EMAIL', 'KZ_IIN'] None"]
+
+
 def test_a_pool_started_for_a_library_scan_leaves_the_environment_as_it_was(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,11 +1,12 @@
 """Helper processes of the local engine: started early, given the scanner with each batch.
 
-A helper costs a Python start and the scanner's imports (about half a second). The CLI
-calls :func:`start_early` before it loads anything heavy itself, so a helper's start-up
-overlaps the CLI's own instead of following it; :class:`~senim.engine.LocalEngine` then
-takes that pool (:func:`take_early`) or starts one. This module imports only the standard
-library (and :mod:`senim._collector`, which does too): what a helper needs is imported
-inside the helper.
+A helper costs the scanner's imports and detector data (about 0.4 s). The CLI calls
+:func:`start_early` before it loads anything heavy itself, so a helper's start-up overlaps
+the CLI's own instead of following it; :class:`~senim.engine.LocalEngine` then takes that
+pool (:func:`take_early`) or starts one. A pool started that early is forked (nothing in
+this process runs a thread yet), a later one spawned (:func:`start_method`). This module
+imports only the standard library (and :mod:`senim._collector`, which does too): what a
+helper needs is imported inside the helper.
 
 Each batch travels with the pickled scanner (about 2 KB); a helper unpickles it once and
 keeps it while the same bytes come back, so a pool can be started before the scanner
@@ -15,10 +16,12 @@ exists.
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -48,6 +51,7 @@ __all__ = [
     "scan_weight",
     "source_weight",
     "start_early",
+    "start_method",
     "start_pool",
     "take_early",
     "unpack",
@@ -148,6 +152,8 @@ def arrow_without_numpy() -> None:
 
 
 def _init() -> None:
+    # a forked helper starts as its parent was: inside collector_paused(), collector off
+    gc.enable()
     with collector_paused():  # the imports build objects that live as long as the process
         arrow_without_numpy()
         from senim.engine._local import lean_process
@@ -253,7 +259,7 @@ def _codec() -> str | None:
 
 @contextmanager
 def _main_script_hidden(visible: bool) -> Iterator[None]:
-    """Keep spawned helpers from re-running this process's main script.
+    """Keep spawned helpers from re-running this process's main script (forked ones never do).
 
     A helper starts by running the parent's ``__main__`` script again; for the ``senim``
     command that loads the whole CLI (typer, rich, pydantic) in every helper, which needs
@@ -288,7 +294,7 @@ def polars_threads(processes: int) -> str:
 
 @contextmanager
 def _helper_threads(processes: int) -> Iterator[None]:
-    """Helpers spawned inside the block size polars' pool for ``processes`` scanning
+    """Helpers started inside the block size polars' pool for ``processes`` scanning
     processes (:func:`polars_threads`), unless ``$POLARS_MAX_THREADS`` says otherwise."""
     if _POLARS_THREADS in os.environ:
         yield
@@ -300,15 +306,43 @@ def _helper_threads(processes: int) -> Iterator[None]:
         os.environ.pop(_POLARS_THREADS, None)
 
 
-def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor:
-    """``helpers`` spawned processes, started now (their imports overlap this process's work).
+_THREADED = ("polars", "pyarrow", "numpy")
+"""Libraries that may run threads of their own once loaded (a thread pool, an allocator's)."""
 
-    ``main_script``: the helpers must run this process's ``__main__`` script (the scanner
-    uses a class defined there). Each helper's polars pool gets its share of the cores
-    (:func:`polars_threads`): this process scans too.
+
+def start_method() -> str:
+    """How :func:`start_pool` starts helpers in this process: ``"fork"`` while nothing
+    here runs a thread (one Python thread, none of :data:`_THREADED` loaded; Linux), else
+    ``"spawn"``.
+
+    A forked helper starts from this process's memory instead of a new interpreter: no
+    Python start, no second import of what this process has loaded, no script run again,
+    and no resource-tracker process (spawned pools need one to clean up their named
+    semaphores): about 0.05 s of a two-core scan. Forking a process that runs threads can
+    leave a lock held forever in the child, so once polars or pyarrow are loaded (their
+    thread pools) or a thread runs, helpers are spawned.
+    """
+    if (
+        sys.platform == "linux"
+        and threading.active_count() == 1
+        and not any(name in sys.modules for name in _THREADED)
+    ):
+        return "fork"
+    return "spawn"
+
+
+def start_pool(helpers: int, *, main_script: bool = False) -> ProcessPoolExecutor:
+    """``helpers`` processes, started now (their imports overlap this process's work):
+    forked or spawned (:func:`start_method`).
+
+    ``main_script``: spawned helpers must run this process's ``__main__`` script (the
+    scanner uses a class defined there). Each helper's polars pool gets its share of the
+    cores (:func:`polars_threads`): this process scans too.
     """
     pool = ProcessPoolExecutor(
-        max_workers=helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_init
+        max_workers=helpers,
+        mp_context=multiprocessing.get_context(start_method()),
+        initializer=_init,
     )
     _widen_pipes(pool)
     with _main_script_hidden(main_script), _helper_threads(helpers + 1):

@@ -1,7 +1,7 @@
 """The local engine: scan batches in this process, with helper processes for more cores.
 
 Readers run in this process. With ``workers=N`` (N > 1), N processes scan: this one and
-``N - 1`` spawned helpers, each with its own copy of the scanner. This process keeps each
+``N - 1`` helper processes, each with its own copy of the scanner. This process keeps each
 helper supplied with up to two batches not yet finished (three until this process's own
 first scan, which loads the detectors' data, is done) and scans the next one itself, so
 one core is not spent only on reading and writing while two more processes each hold a
