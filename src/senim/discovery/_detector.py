@@ -168,11 +168,13 @@ class Detector:
         anything outside the unit; ``None`` means candidates need the whole text."""
         return None
 
-    def unit_fallback(self) -> tuple[tuple[str, ...], str] | None:
-        """``(words, regex)``: in a text holding none of ``words`` (literal, case as
-        written), :meth:`unit_regex` has exactly the matches of ``regex``, a faster one.
-        In a column, only the rows holding one of the words are searched with the unit
-        regex itself (``None``: every row is)."""
+    def unit_fast(self) -> tuple[str, tuple[str, ...]] | None:
+        """``(regex, words)``: a Rust regex faster than :meth:`unit_regex` that has exactly
+        its matches in every text where none of its own matches ends with one of ``words``
+        (case as written) right after a character that is not a letter or digit, or is that
+        word alone. In a column every row is searched with it, and only the rows where one
+        of its matches ends so are searched again with the unit regex itself (``None``:
+        every row is searched with the unit regex)."""
         return None
 
     def candidates(self, text: str) -> Iterator[Candidate]:

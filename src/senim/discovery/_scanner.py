@@ -426,7 +426,7 @@ class Scanner:
             for rx in _extraction_regexes(det)
             if present is None or rx in present
         }
-        extracted = _extract(frame, list(wanted), self._shortcuts)
+        extracted = _extract(frame, list(wanted), self._shortcuts, self._fast_units)
         for det in self.detectors:
             if ctx.negative(det):
                 continue
@@ -635,18 +635,26 @@ class Scanner:
     def _shortcuts(self) -> dict[str, _Shortcut]:
         """For extraction regexes that have one, the words a row must hold to be searched
         with the regex itself, and the regex for the other rows (``None``: no match there):
-        a pattern's :attr:`~Pattern.requires`, a unit regex's :meth:`~Detector.unit_fallback`.
-        """
+        a pattern's :attr:`~Pattern.requires`."""
         found: dict[str, _Shortcut] = {}
         for det in self.detectors:
             if det.extracts_by_pattern():
                 for p in det.patterns:
                     if p.requires:
                         found.setdefault(p.rust(), (p.requires, None))
+        return found
+
+    @cached_property
+    def _fast_units(self) -> dict[str, _Fast]:
+        """For unit regexes that have one, the faster regex and the words that send a row
+        back to the unit regex (:meth:`~Detector.unit_fast`)."""
+        found: dict[str, _Fast] = {}
+        for det in self.detectors:
+            if det.extracts_by_pattern():
                 continue
-            unit, fallback = det.unit_regex(), det.unit_fallback()
-            if unit is not None and fallback is not None:
-                found.setdefault(unit, fallback)
+            unit, fast = det.unit_regex(), det.unit_fast()
+            if unit is not None and fast is not None:
+                found.setdefault(unit, fast)
         return found
 
     def _column(self, name: str | None) -> _ColumnContext:
@@ -1136,10 +1144,15 @@ _verdicts: Callable[..., dict[str, bool | None]] = (
 
 
 _Shortcut = tuple[tuple[str, ...], str | None]
+_Fast = tuple[str, tuple[str, ...]]
+"""A unit regex's faster regex, and the words a match may not end with (Detector.unit_fast)."""
 
 
 def _extract(
-    frame: pl.DataFrame, keys: Sequence[_Key], shortcuts: Mapping[str, _Shortcut] | None = None
+    frame: pl.DataFrame,
+    keys: Sequence[_Key],
+    shortcuts: Mapping[str, _Shortcut] | None = None,
+    fast: Mapping[str, _Fast] | None = None,
 ) -> dict[_Key, _Matches]:
     """Every match of each regex in column ``v`` (rows and values, not located), per key.
 
@@ -1147,8 +1160,12 @@ def _extract(
     Each distinct gate is searched for once. A regex with a shortcut (words, other regex;
     see :attr:`Scanner._shortcuts`) runs only on the rows holding one of the words (one
     Aho-Corasick pass), the other regex on the rest, and the parts are put back in row order.
+    A regex with a faster one (:attr:`Scanner._fast_units`) is replaced by it, and run
+    itself only on the rows where a match of the faster one ends with a suspect word
+    (:func:`_refined`).
     """
     shortcuts = shortcuts or {}
+    fast = fast or {}
     tests: dict[str | tuple[str, ...], None] = {}  # gate regexes and words, each tested once
     for rx, gate in keys:
         for test in (gate, shortcuts[rx][0] if rx in shortcuts else None):
@@ -1160,6 +1177,9 @@ def _extract(
     plans: list[list[pl.LazyFrame]] = []  # per key: its queries, put together afterwards
     for rx, gate in keys:
         rows = lazy.filter(_expression("passed", gate)) if gate is not None else lazy
+        if rx in fast:
+            plans.append([_matches_of(rows, fast[rx][0])])
+            continue
         if rx not in shortcuts:
             plans.append([_matches_of(rows, rx)])
             continue
@@ -1173,9 +1193,41 @@ def _extract(
     for key, plan in zip(keys, plans, strict=True):
         parts = [next(collected) for _ in plan]
         found = parts[0] if len(parts) == 1 else pl.concat(parts).sort("row", maintain_order=True)
-        if found.height:
-            out[key] = _Matches(found["row"].to_list(), found["m"].to_list())
+        if not found.height:
+            continue
+        matches = _Matches(found["row"].to_list(), found["m"].to_list())
+        if key[0] in fast:
+            matches = _refined(lazy, key[0], fast[key[0]][1], found, matches)
+            if not matches.rows:
+                continue
+        out[key] = matches
     return out
+
+
+def _refined(
+    lazy: pl.LazyFrame, rx: str, words: tuple[str, ...], found: pl.DataFrame, matches: _Matches
+) -> _Matches:
+    """``matches`` of a faster regex put right: the rows where one of them ends with one
+    of ``words``, not right after a letter or digit (see :meth:`Detector.unit_fast`),
+    searched again with ``rx`` itself, their matches in place of the faster regex's, in
+    row order."""
+    suspect: set[int] = set()
+    checked: dict[str, bool] = {}
+    for row, value in zip(matches.rows, matches.values, strict=True):
+        bad = checked.get(value)
+        if bad is None:
+            bad = checked[value] = value.endswith(words) and any(
+                value.endswith(w) and (len(value) == len(w) or not value[-len(w) - 1].isalnum())
+                for w in words
+            )
+        if bad:
+            suspect.add(row)
+    if not suspect:
+        return matches
+    again = _matches_of(lazy.filter(pl.col("row").is_in(sorted(suspect))), rx).collect()
+    kept = found.filter(~pl.col("row").is_in(sorted(suspect)))
+    joined = pl.concat([kept, again]).sort("row", maintain_order=True)
+    return _Matches(joined["row"].to_list(), joined["m"].to_list())
 
 
 def _matches_of(rows: pl.LazyFrame, rx: str) -> pl.LazyFrame:
