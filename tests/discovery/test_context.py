@@ -67,6 +67,9 @@ _PIECES = st.one_of(
     st.sampled_from(_TERMS).map(str.upper),
     st.sampled_from(_TERMS).map(lambda t: t.upper().replace("I", "İ")),
     st.text(alphabet="аәбвгғқңөұүһіxyzİı0123456789 .,:;-_()\n", max_size=6),
+    # separators Python's \W matches beyond ASCII: no-break and ideographic spaces, dashes,
+    # quotes, a connector, a combining accent, a zero-width space, symbols
+    st.text(alphabet="\u00a0\u2013«»\t\u3000/\u203f\u0301\u200b™Ⓐ·", min_size=1, max_size=3),
 )
 
 
@@ -80,6 +83,36 @@ def test_rust_gate_lets_through_every_text_with_a_context_word(text: str) -> Non
                 continue
             if matcher.search(text) is not None:
                 assert pl.Series([text]).str.contains(gate).item(), (det.name, text)
+
+
+_SEPARATORS = [
+    *(" ", "\u00a0", " - ", "\u2013", "«", "\t", "\u3000"),
+    *("/", "\u203f", "\u200b", "™", "·", ". "),
+]
+"""Characters and runs Python's \\W matches between two words (spaces, dashes, quotes, a
+connector, a zero-width space, symbols)."""
+
+
+@pytest.mark.parametrize("between", _SEPARATORS)
+def test_rust_gate_lets_through_every_term_whatever_stands_between_its_words(
+    between: str,
+) -> None:
+    """Every term of several words, its words parted by ``between`` and in upper case too:
+    where ``search`` finds it, the gate lets the text through."""
+    checked = 0
+    for det in DetectorRegistry.default():
+        for matcher in (det.context_matcher, det.negative_matcher):
+            gate = matcher.rust_gate()
+            for term in matcher._terms:
+                if len(term.parts) < 2:
+                    continue
+                for text in (between.join(term.parts), between.join(term.parts).upper()):
+                    if matcher.search(text) is None:
+                        continue
+                    checked += 1
+                    assert gate is not None
+                    assert pl.Series([text]).str.contains(gate).item(), (det.name, text)
+    assert checked > 50
 
 
 @given(st.lists(_PIECES, max_size=8).map("".join))
