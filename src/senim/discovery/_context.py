@@ -133,12 +133,11 @@ class ContextMatcher:
         """
         if not self._terms:
             return None
-        between = _GATE_BETWEEN
 
         def body(part: str) -> str:  # an "i" of a term may be a Turkic İ or ı (see fold)
             return pl.escape_regex(part).replace("i", "[iİı]")
 
-        bodies = {between.join(body(part) for part in t.parts) for t in self._terms}
+        bodies = {_GATE_BETWEEN.join(body(part) for part in t.parts) for t in self._terms}
         return "(?i)(?:" + "|".join(sorted(bodies)) + ")"
 
     def search(self, text: str) -> str | None:

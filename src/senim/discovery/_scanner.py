@@ -1211,23 +1211,23 @@ def _refined(
     of ``words``, not right after a letter or digit (see :meth:`Detector.unit_fast`),
     searched again with ``rx`` itself, their matches in place of the faster regex's, in
     row order."""
-    suspect: set[int] = set()
-    checked: dict[str, bool] = {}
-    for row, value in zip(matches.rows, matches.values, strict=True):
-        bad = checked.get(value)
-        if bad is None:
-            bad = checked[value] = value.endswith(words) and any(
-                value.endswith(w) and (len(value) == len(w) or not value[-len(w) - 1].isalnum())
-                for w in words
-            )
-        if bad:
-            suspect.add(row)
-    if not suspect:
+    bad = {v for v in dict.fromkeys(matches.values) if _ends_with_word(v, words)}
+    if not bad:
         return matches
-    again = _matches_of(lazy.filter(pl.col("row").is_in(sorted(suspect))), rx).collect()
-    kept = found.filter(~pl.col("row").is_in(sorted(suspect)))
+    suspect = sorted({row for row, v in zip(matches.rows, matches.values, strict=True) if v in bad})
+    again = _matches_of(lazy.filter(pl.col("row").is_in(suspect)), rx).collect()
+    kept = found.filter(~pl.col("row").is_in(suspect))
     joined = pl.concat([kept, again]).sort("row", maintain_order=True)
     return _Matches(joined["row"].to_list(), joined["m"].to_list())
+
+
+def _ends_with_word(value: str, words: tuple[str, ...]) -> bool:
+    """Does ``value`` end with one of ``words``, as the whole value or not right after a
+    letter or digit?"""
+    return value.endswith(words) and any(
+        value.endswith(w) and (len(value) == len(w) or not value[-len(w) - 1].isalnum())
+        for w in words
+    )
 
 
 def _matches_of(rows: pl.LazyFrame, rx: str) -> pl.LazyFrame:
