@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -375,3 +377,39 @@ def test_helpers_hold_a_batch_more_until_this_process_has_scanned_once(
     assert len(results) == 12
     assert "here" in order
     assert order.index("here") >= _HELD + 1
+
+
+def test_helpers_are_let_go_once_a_run_has_sent_its_last_batch() -> None:
+    """When a run has sent out its last batch its helpers are told to exit after it (their
+    exit overlaps the handing back of the last results); the next run of the same engine
+    starts new ones and gets the same findings."""
+    from senim.discovery._scanner import Scanner
+    from senim.engine._local import LocalEngine
+
+    units = [(_unit_batch(), "t.csv", 1000 * i) for i in range(6)]
+    scanner = Scanner()
+    with LocalEngine(scanner=scanner, workers=1) as engine:
+        serial = [found for found, _ in engine.run(iter(units))]
+    before = set(multiprocessing.active_children()), set(_collectors())
+    with LocalEngine(scanner=scanner, workers=2) as engine:
+        first = [found for found, _ in engine.run(iter(units))]
+        assert engine._pool is None  # released: no batch can go to it any more
+        assert len(engine._released) == 1
+        second = [found for found, _ in engine.run(iter(units))]
+        assert engine._pool is None
+        assert len(engine._released) == 2
+        helpers = set(multiprocessing.active_children()) - before[0]
+    assert not engine._released
+    # closing waited for every helper, and for the threads that collect their results
+    # (a thread still running at the end would cost the CLI its fast exit)
+    assert not [p for p in helpers if p.is_alive()]
+    assert set(_collectors()) <= before[1]
+    for found, want in zip([*first, *second], serial * 2, strict=True):
+        assert found.equals(want)
+
+
+def _collectors() -> list[threading.Thread]:
+    """The threads that collect helpers' results (one per pool), alive now."""
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    return [t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread)]
