@@ -13,7 +13,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.discovery._fragments import FRAGMENTS
 
-from senim.discovery import FINDINGS_SCHEMA, KeyedHasher, Scanner
+from senim.discovery import (
+    FINDINGS_SCHEMA,
+    Detector,
+    DetectorRegistry,
+    KeyedHasher,
+    Pattern,
+    Scanner,
+)
 from senim.discovery import _scanner as scanner_module
 from senim.discovery._api import scan_table, to_arrow
 from senim.discovery._model import findings_from_batch
@@ -686,3 +693,47 @@ def test_only_small_columns_take_the_per_string_path(monkeypatch: pytest.MonkeyP
     assert calls == small  # nulls skipped; the large column went through polars
     assert sum(f.column == "note" for f in found) == 200
     assert sum(f.column == "iin" for f in found) == 4
+
+
+class _Badge(Detector):
+    name = "badge"
+    entity = "BADGE"
+    patterns = (Pattern(name="p", regex=r"EMP-\d{6}", score=0.6),)
+    validated_score = 0.9
+
+
+class _BadgeValidated(_Badge):
+    def validate(self, value: str) -> bool | None:
+        return not value.endswith("0")  # EMP-...0 is rejected, the rest valid
+
+
+class _BadgePruned(_BadgeValidated):
+    def invalidate(self, value: str) -> bool:
+        return value.endswith("1")  # and EMP-...1 pruned
+
+
+@pytest.mark.parametrize(
+    ("detector", "expected"),
+    [
+        (_Badge(), {"EMP-000000": 0.6, "EMP-000001": 0.6, "EMP-000002": 0.6}),
+        (_BadgeValidated(), {"EMP-000001": 0.9, "EMP-000002": 0.9}),
+        (_BadgePruned(), {"EMP-000002": 0.9}),
+    ],
+)
+def test_column_path_judges_candidates_as_verdict_does(
+    detector: Detector, expected: dict[str, float]
+) -> None:
+    """The column path calls as little as it can (``validate`` alone when ``invalidate``
+    is the base one, nothing when both are) with the verdicts of ``Scanner._verdict``:
+    rejected and pruned candidates are not reported, valid ones get the validated score,
+    the others keep the pattern's; the per-string path agrees."""
+    texts = [f"badge {v} issued" for v in ("EMP-000000", "EMP-000001", "EMP-000002")] * 40
+    scanner = Scanner(registry=DetectorRegistry([detector]))
+    found = scanner.scan_batch(pa.record_batch({"text": texts}))  # long enough: column path
+    rows = found.to_pylist()
+    got = {texts[r["record"]][r["start"] : r["end"]]: r["score"] for r in rows}
+    assert got == expected
+    assert len(rows) == 40 * len(expected)
+    for value in ("EMP-000000", "EMP-000001", "EMP-000002"):
+        one = scanner.scan_text(f"badge {value} issued")
+        assert [f.score for f in one] == ([expected[value]] if value in expected else [])
