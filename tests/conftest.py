@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 
 import pytest
 from hypothesis import settings
 
 os.environ.setdefault("SENIM_LANG", "en")
+# caches senim keeps (the name lexicon's) go to a folder of the run, not the user's own
+if "SENIM_CACHE_DIR" not in os.environ:
+    os.environ["SENIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="senim-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["SENIM_CACHE_DIR"], ignore_errors=True)
 
 # CI runs the property tests on a fixed seed so a landing never hangs on luck; developers'
 # runs (no CI variable) explore new examples every time.

@@ -7,19 +7,34 @@ copied), plus ``data/names_kk_extra.txt`` (Kazakh given names) and
 Social Security Administration's lists as compiled in Faker). Every Cyrillic name also gets
 its Latin transliterations (passport-style and the 2021 Kazakh Latin alphabet), so
 "Нұрсұлтан" covers "Nursultan".
+
+Building the lexicon (reading the datasets, case-folding and transliterating some 20,000
+names) takes every scanning process about 20 ms at start-up; the result is kept in a cache
+file (``$SENIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/senim`` or ``~/.cache/senim``), keyed by
+everything it is built from, and read back in about 2 ms. The lexicon holds public name
+lists only, no scanned data. Where the cache cannot be read or written the lexicon is built
+as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import logging
+import marshal
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 __all__ = ["Lexicon", "lexicon", "transliterations"]
+
+log = logging.getLogger("senim.scan")
 
 _LOCALES = ("kk", "ru", "uk", "en")
 _EXTRA_GIVEN = ("names_kk_extra.txt", "names_en_extra.txt")
@@ -87,17 +102,24 @@ def _dataset(locale: str) -> dict[str, object]:
     The package is located, not imported: importing mimesis loads its whole provider
     machinery (about 0.1 s, at every scanner start) and senim only reads its JSON.
     """
-    spec = importlib.util.find_spec("mimesis")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    for folder in spec.submodule_search_locations:
-        path = Path(folder, "datasets", locale, "person.json")
+    for path in _dataset_paths(locale):
         try:
             data: dict[str, object] = json.loads(path.read_text("utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
         return data
     return {}
+
+
+def _dataset_paths(locale: str) -> list[Path]:
+    """Where mimesis's person dataset for ``locale`` may be (the first readable one counts)."""
+    spec = importlib.util.find_spec("mimesis")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [
+        Path(folder, "datasets", locale, "person.json")
+        for folder in spec.submodule_search_locations
+    ]
 
 
 def _names(value: object) -> list[str]:
@@ -110,7 +132,91 @@ def _names(value: object) -> list[str]:
 
 @cache
 def lexicon() -> Lexicon:
-    """Load (once) every name list; Cyrillic entries add their Latin transliterations."""
+    """Load (once) every name list; Cyrillic entries add their Latin transliterations.
+
+    Read from the cache file when one was written from the same inputs (see the module's
+    documentation), else built and the cache file written."""
+    key = _cache_key()
+    path = _cache_dir() / f"lexicon-{key}.marshal"
+    found = _cached(path)
+    if found is not None:
+        return found
+    built = _built()
+    _keep(path, built)
+    return built
+
+
+_CACHE_FORMAT = "1"
+"""Part of the cache key: changed when what a cache file holds changes shape."""
+
+
+def _cache_dir() -> Path:
+    explicit = os.environ.get("SENIM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "senim"
+
+
+def _cache_key() -> str:
+    """A digest of everything the lexicon is built from: the dataset and name-list files
+    (path, size, modification time), this module's own source (its tables and rules) and
+    the Python version (``marshal``'s format)."""
+    folder = resources.files("senim.discovery.data")
+    files = [
+        *(p for locale in _LOCALES for p in _dataset_paths(locale)),
+        *(Path(str(folder.joinpath(extra))) for extra in _EXTRA_GIVEN),
+        Path(__file__),
+    ]
+    parts = [_CACHE_FORMAT, f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    for file in files:
+        try:
+            st = file.stat()
+        except OSError:
+            parts.append(f"{file}:-")
+            continue
+        parts.append(f"{file}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _cached(path: Path) -> Lexicon | None:
+    """The lexicon in the cache file at ``path``, or ``None`` (none, unreadable, damaged)."""
+    try:
+        data = marshal.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        log.debug("name lexicon cache %s unreadable: %s", path, exc)
+        return None
+    if not (isinstance(data, tuple) and len(data) == 3):
+        return None
+    if not all(isinstance(d, frozenset) for d in data):
+        return None
+    return Lexicon(given=data[0], surnames=data[1], patronymics=data[2])
+
+
+def _keep(path: Path, lex: Lexicon) -> None:
+    """Write ``lex`` to the cache file at ``path`` (whole or not at all), dropping the
+    files of other keys; a cache that cannot be written is only a slower start."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps((lex.given, lex.surnames, lex.patronymics)))
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        for old in path.parent.glob("lexicon-*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("name lexicon cache %s not written: %s", path, exc)
+
+
+def _built() -> Lexicon:
+    """Every name list read and folded, Cyrillic names with their transliterations."""
     given: set[str] = set()
     surnames: set[str] = set()
     patronymics: set[str] = set()
