@@ -46,19 +46,21 @@ def test_the_cache_file_gives_the_lexicon_built_from_the_lists(
 def test_a_changed_input_builds_and_keeps_the_lexicon_anew(
     cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The key covers the datasets' files: touching one gives a new key, a new file, and
-    the file of the old key is removed."""
+    """The key covers the datasets' files: touching one gives a new key and a new file;
+    the files of other keys stay (another installation's), the oldest beyond a few go."""
     dataset = tmp_path / "person.json"
     dataset.write_text("{}", encoding="utf-8")
     real = _names._dataset_paths
     monkeypatch.setattr(_names, "_dataset_paths", lambda locale: [dataset, *real(locale)])
-    lexicon()
-    (first,) = _files(cache_dir)
-    os.utime(dataset, ns=(1, 1))
-    lexicon.cache_clear()
-    assert lexicon() == _names._built()
-    (second,) = _files(cache_dir)
-    assert second != first
+    written: list[Path] = []
+    for k in range(_names._CACHE_FILES + 2):
+        os.utime(dataset, ns=(k + 1, k + 1))
+        lexicon.cache_clear()
+        assert lexicon() == _names._built()
+        (new,) = set(_files(cache_dir)) - set(written)
+        written.append(new)
+        os.utime(new, ns=(10**9 * (k + 1), 10**9 * (k + 1)))  # written in this order
+    assert _files(cache_dir) == sorted(written[-_names._CACHE_FILES :])
 
 
 @pytest.mark.parametrize("damage", [b"", b"not marshal", b"\xe9\x03\x00\x00\x00"])

@@ -146,6 +146,8 @@ def lexicon() -> Lexicon:
     return built
 
 
+_CACHE_FILES = 4
+"""Lexicon cache files kept side by side (one per installation or version in use)."""
 _CACHE_FORMAT = "1"
 """Part of the cache key: changed when what a cache file holds changes shape."""
 
@@ -196,8 +198,8 @@ def _cached(path: Path) -> Lexicon | None:
 
 
 def _keep(path: Path, lex: Lexicon) -> None:
-    """Write ``lex`` to the cache file at ``path`` (whole or not at all), dropping the
-    files of other keys; a cache that cannot be written is only a slower start."""
+    """Write ``lex`` to the cache file at ``path`` (whole or not at all); a cache that
+    cannot be written is only a slower start."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-", suffix=".tmp")
@@ -208,11 +210,21 @@ def _keep(path: Path, lex: Lexicon) -> None:
         except BaseException:
             os.unlink(temp)
             raise
-        for old in path.parent.glob("lexicon-*.marshal"):
+        # other installations (another virtual environment, another senim) keep theirs;
+        # the least recently written beyond a few go
+        kept = sorted(path.parent.glob("lexicon-*.marshal"), key=_written, reverse=True)
+        for old in kept[_CACHE_FILES:]:
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
         log.debug("name lexicon cache %s not written: %s", path, exc)
+
+
+def _written(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _built() -> Lexicon:
