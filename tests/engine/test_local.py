@@ -413,3 +413,42 @@ def _collectors() -> list[threading.Thread]:
     from concurrent.futures.process import _ExecutorManagerThread
 
     return [t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread)]
+
+
+def test_this_process_takes_the_rows_at_the_start_of_the_tail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last units are shared with this process's rows first (it hands back its own
+    results while the helpers scan theirs). The first unit goes to the helper at once; of
+    the two left, with 50 rows here, the second unit's 40 and the third's first 10 are
+    scanned here, the third's other 30 by the helper; the findings are those of one serial
+    scan."""
+    from senim.discovery._scanner import Scanner
+    from senim.engine._local import LocalEngine, _Pace
+
+    here: list[tuple[int, int]] = []
+    there: list[tuple[int, int]] = []
+    submit, local = _Pace.submit, _Pace.local
+
+    def submitted(self: _Pace, pool: Any, blob: bytes, unit: Any, **kwargs: Any) -> Any:
+        there.append((unit[2], unit[0].num_rows))
+        return submit(self, pool, blob, unit, **kwargs)
+
+    def scanned_here(self: _Pace, scan: Any, unit: Any, **kwargs: Any) -> Any:
+        here.append((unit[2], unit[0].num_rows))
+        return local(self, scan, unit, **kwargs)
+
+    monkeypatch.setattr(_Pace, "share_here", lambda self, rows, helpers, results: 50)
+    monkeypatch.setattr(_Pace, "submit", submitted)
+    monkeypatch.setattr(_Pace, "local", scanned_here)
+    units = [(_unit_batch(), "t.csv", 1000 * i) for i in range(3)]  # all of it is the tail
+    scanner = Scanner()
+    with LocalEngine(scanner=scanner, workers=1) as engine:
+        serial = [found for found, _ in engine.run(iter(units))]
+    here.clear()
+    with LocalEngine(scanner=scanner, workers=2) as engine:
+        pooled = [found for found, _ in engine.run(iter(units))]
+    assert here == [(1000, 40), (2000, 10)]
+    assert there == [(0, 40), (2010, 30)]
+    for found, want in zip(pooled, serial, strict=True):
+        assert found.equals(want)

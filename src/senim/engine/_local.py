@@ -9,7 +9,7 @@ full scanner. Findings come back in input order, and the batches held (read ahea
 scanned, not yet handed back) are bounded, so memory stays bounded however large the input
 is. The input's last batches (a scan hands all its sources to one run) are shared out once
 its end is in sight, so that this process and the helpers finish together: this process
-takes the rows at the end and the helpers those before them, a batch on the boundary cut
+takes the rows at the start and the helpers those after them, a batch on the boundary cut
 in two, as many as each side can scan at the pace measured so far; once they have all gone
 out, the helpers are told to exit after them. Batches travel through
 threads of this process, so while helpers run this thread hands over the interpreter lock
@@ -228,29 +228,31 @@ class LocalEngine:
     ) -> list[_Entry]:
         """Share the last units out so that this process and the helpers finish together.
 
-        This process takes the rows at the end and the helpers those before them, as many
+        This process takes the rows at the start and the helpers those after them, as many
         as they can scan in the time their backlog leaves (from the pace of both sides so
-        far, and the time this process spends handing back each of the ``held`` results
-        and the tail's); a unit on the boundary is cut in two. This process would otherwise sit idle
-        while a helper works through the batches queued for it.
+        far, and the time this process spends handing back the ``held`` results and the
+        tail's but the last, which comes from a helper); a unit on the boundary is cut in
+        two. This process would otherwise sit idle while a helper works through the batches
+        queued for it. With its rows before the helpers', this process hands back its own
+        results while the helpers scan: only the helpers' last result is left to hand back
+        when they are done.
         """
         rows = [unit[0].num_rows for unit in tail]
-        here = pace.share_here(sum(rows), helpers, held + len(tail))
-        cut = sum(rows) - here  # rows before this go to the helpers
+        here = pace.share_here(sum(rows), helpers, held + len(tail) - 1)
         sent: list[list[Future[Packed] | Unit]] = []
         start = 0
         for unit, n in zip(tail, rows, strict=True):
             batch, source, offset = unit
-            k = min(max(cut - start, 0), n)  # this unit's rows for the helpers
+            k = min(max(here - start, 0), n)  # this unit's rows for this process
             start += n
             if k == n:
-                sent.append([pace.submit(pool, self._blob, unit)])
-            elif k == 0:
                 sent.append([unit])
+            elif k == 0:
+                sent.append([pace.submit(pool, self._blob, unit)])
             else:
                 first = (batch.slice(0, k), source, offset)
                 rest = (batch.slice(k), source, offset + k)
-                sent.append([pace.submit(pool, self._blob, first, count=False), rest])
+                sent.append([first, pace.submit(pool, self._blob, rest, count=False)])
         out: list[_Entry] = []
         for unit, pieces in zip(tail, sent, strict=True):
             done = [
@@ -295,8 +297,9 @@ class LocalEngine:
 
 
 class _Split:
-    """A unit scanned in two pieces, the first by a helper: its findings in the order one
-    scan of the whole unit gives (column by column, rows in order), and its row counts."""
+    """A unit scanned in two pieces, the first by this process and the second by a helper:
+    its findings in the order one scan of the whole unit gives (column by column, rows in
+    order), and its row counts."""
 
     def __init__(self, unit: Unit, pieces: list[Future[Packed] | Result]) -> None:
         self.unit = unit
