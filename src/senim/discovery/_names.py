@@ -11,7 +11,7 @@ its Latin transliterations (passport-style and the 2021 Kazakh Latin alphabet), 
 Building the lexicon (reading the datasets, case-folding and transliterating some 20,000
 names) takes every scanning process about 20 ms at start-up; the result is kept in a cache
 file (``$SENIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/senim`` or ``~/.cache/senim``), keyed by
-everything it is built from, and read back in about 2 ms. The lexicon holds public name
+everything it is built from, and read back in a few milliseconds. The lexicon holds public name
 lists only, no scanned data. Where the cache cannot be read or written the lexicon is built
 as before.
 """
