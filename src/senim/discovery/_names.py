@@ -113,13 +113,17 @@ def _dataset(locale: str) -> dict[str, object]:
 
 def _dataset_paths(locale: str) -> list[Path]:
     """Where mimesis's person dataset for ``locale`` may be (the first readable one counts)."""
+    return [Path(folder, "datasets", locale, "person.json") for folder in _mimesis_folders()]
+
+
+@cache
+def _mimesis_folders() -> tuple[str, ...]:
+    """The installed mimesis package's folders (looked up once: the cache key and the build
+    both ask, for every locale)."""
     spec = importlib.util.find_spec("mimesis")
     if spec is None or not spec.submodule_search_locations:
-        return []
-    return [
-        Path(folder, "datasets", locale, "person.json")
-        for folder in spec.submodule_search_locations
-    ]
+        return ()
+    return tuple(spec.submodule_search_locations)
 
 
 def _names(value: object) -> list[str]:
