@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.discovery._fragments import FRAGMENTS
 
-from senim.discovery import _protect, _scanner, kzid
+from senim.discovery import _protect, _scanner, checksums, kzid
 from senim.discovery._detector import Candidate, Detector
 from senim.discovery._native import kernel
 from senim.discovery._protect import KeyedHasher, _digested_py, _mask_preview_py, mask_preview
@@ -354,6 +354,54 @@ def test_kz_checksum_matches_reference(number: str) -> None:
 def test_kz_checksum_cases(number: str) -> None:
     assert kernel is not None
     assert kernel.kz_checksum_ok(number) == _checksum_ok_py(number)
+
+
+_CARDS = st.text(alphabet="0123456789", min_size=1, max_size=19)
+_IBAN_CHARS = st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZaz", min_size=1, max_size=34)
+# what the kernel leaves to python-stdnum: other scripts' digits, signs, spaces, nothing
+_ODD = st.text(alphabet="0123456789AZaz٣²𝟗 -ſK", max_size=20)
+
+
+@needs_kernel
+@settings(max_examples=2000)
+@given(number=_CARDS | _ODD)
+def test_luhn_matches_stdnum(number: str) -> None:
+    assert kernel is not None
+    verdict = kernel.luhn_ok(number)
+    if number and number.isascii() and number.isdigit():
+        assert verdict == checksums._luhn_ok_py(number)
+    else:
+        assert verdict is None
+    assert checksums.luhn_ok(number) == checksums._luhn_ok_py(number)
+
+
+@needs_kernel
+@settings(max_examples=2000)
+@given(number=_IBAN_CHARS | _ODD)
+def test_mod97_matches_stdnum(number: str) -> None:
+    assert kernel is not None
+    verdict = kernel.mod97_ok(number)
+    if number and number.isascii() and number.isalnum():
+        assert verdict == checksums._mod97_ok_py(number)
+    else:
+        assert verdict is None
+    assert checksums.mod97_ok(number) == checksums._mod97_ok_py(number)
+
+
+@pytest.mark.parametrize(
+    ("number", "luhn", "mod97"),
+    # published vectors: card test numbers (Visa, Mastercard, Mir), a wrong last digit;
+    # IBANs (KZ, DE, GB) with their first four characters moved to the end, one altered
+    [("4111111111111111", True, False), ("5555555555554444", True, False),
+     ("2200000000000004", True, False), ("4111111111111112", False, False),
+     ("125KZT5004100100KZ86", False, True), ("370400440532013000DE89", False, True),
+     ("NWBK60161331926819GB29", False, True), ("NWBK60161331926818GB29", False, False)],
+)  # fmt: skip
+def test_checksum_vectors(number: str, luhn: bool, mod97: bool) -> None:
+    assert checksums.luhn_ok(number) is luhn
+    assert checksums.mod97_ok(number) is mod97
+    assert checksums._luhn_ok_py(number) is luhn
+    assert checksums._mod97_ok_py(number) is mod97
 
 
 # ---- whole scans: the kernel and the references give the same findings ------------------

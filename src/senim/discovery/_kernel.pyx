@@ -5,9 +5,10 @@ compiler is present; see :mod:`senim.discovery._native`).
 Each function here gives exactly what its Python reference gives, which stays the
 specification and the fallback: ``_scanner._window_py``, ``_scanner._near_words_py``,
 ``_scanner._locate_py``, ``_scanner._bounded_py``, ``_protect._mask_preview_py``,
-``_protect._digested_py`` and ``kzid._checksum_ok_py``; ``_scanner._score_matches_py`` and
-``_scanner._row_hits_py`` for the scoring loops; ``_scanner._finding_columns_py`` and
-``KeyedHasher.digest`` for the findings batch. The twins read characters with CPython's
+``_protect._digested_py``, ``kzid._checksum_ok_py``, ``checksums._luhn_ok_py`` and
+``checksums._mod97_ok_py``; ``_scanner._score_matches_py`` and ``_scanner._row_hits_py``
+for the scoring loops; ``_scanner._finding_columns_py`` and ``KeyedHasher.digest`` for the
+findings batch. The twins read characters with CPython's
 own classification (``Py_UNICODE_ISALNUM`` is :meth:`str.isalnum` and, with ``_``, regex
 ``\\w``; ``Py_UNICODE_ISSPACE`` is regex ``\\s``; ``Py_UNICODE_ISDECIMAL`` is regex ``\\d``;
 ``Py_UNICODE_ISDIGIT`` is :meth:`str.isdigit`), the window's sizes come from ``_scanner``
@@ -397,6 +398,55 @@ def kz_checksum_ok(str number):
         if k1 == 10:
             return False
     return k1 == digits[11]
+
+
+cdef inline int _base36(Py_UCS4 c) noexcept:
+    """An ASCII letter or digit's value in base 36 (``int(c, 36)``), -1 for any other."""
+    if 48 <= c <= 57:
+        return <int>c - 48
+    if 65 <= c <= 90:
+        return <int>c - 55
+    if 97 <= c <= 122:
+        return <int>c - 87
+    return -1
+
+
+def luhn_ok(str number):
+    """Is ``number`` valid under the Luhn formula (``checksums._luhn_ok_py``: python-stdnum's
+    ``luhn.is_valid``)? ``None`` unless it is ASCII digits only (the caller asks stdnum)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(number)
+    cdef int d, total = 0
+    cdef Py_UCS4 c
+    if n == 0:
+        return None
+    for i in range(n):  # from the right: every second digit doubled
+        c = PyUnicode_READ_CHAR(number, n - 1 - i)
+        if c < 48 or c > 57:
+            return None
+        d = <int>c - 48
+        if i & 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def mod97_ok(str number):
+    """Does ``number`` pass ISO 7064 mod 97-10 (``checksums._mod97_ok_py``: python-stdnum's
+    ``iso7064.mod_97_10.is_valid``), letters counting 10 to 35? ``None`` unless it is ASCII
+    letters and digits only (the caller asks stdnum)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(number)
+    cdef long rest = 0
+    cdef int v
+    if n == 0:
+        return None
+    for i in range(n):
+        v = _base36(PyUnicode_READ_CHAR(number, i))
+        if v < 0:
+            return None
+        rest = (rest * (10 if v < 10 else 100) + v) % 97
+    return rest == 1
 
 
 # the scanner's helpers score_matches calls, bound once by _scanner (see bind_scoring)

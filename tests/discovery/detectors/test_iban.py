@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import iban, numdb
 
-from senim.discovery.detectors.iban import IbanDetector
+from senim.discovery.detectors.iban import IbanDetector, _compact
 from senim.discovery.detectors.kz_iban import KzIbanDetector
 
 
@@ -82,3 +82,9 @@ def test_iban_country_checks_are_kept(number: str) -> None:
     assert IbanDetector().validate(number) is True
     broken = number[:-1] + ("0" if number[-1] != "0" else "1")
     assert IbanDetector().validate(broken) is iban.is_valid(broken)
+
+
+@given(value=st.text(alphabet="0123456789AZaz -.`'\t\n–٣ＫＺ", max_size=40) | st.text(max_size=40))
+def test_compact_is_stdnums(value: str) -> None:
+    """The ASCII shortcut compacts as python-stdnum does (any other text goes to stdnum)."""
+    assert _compact(value) == iban.compact(value)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from stdnum.iso7064 import mod_97_10
-
 from senim.discovery._detector import Detector, Pattern
+from senim.discovery.checksums import mod97_ok
 
 
 class KzIbanDetector(Detector):
@@ -34,9 +33,7 @@ class KzIbanDetector(Detector):
         # the KZ entry of the ISO 13616 registry (bban "3!n13!c"), checked directly: the
         # same verdict as stdnum.iban.is_valid, without its look-up of every country
         compact = value.replace(" ", "").upper()
-        return _KZ_IBAN.fullmatch(compact) is not None and mod_97_10.is_valid(
-            compact[4:] + compact[:4]
-        )
+        return _KZ_IBAN.fullmatch(compact) is not None and mod97_ok(compact[4:] + compact[:4])
 
 
 _KZ_IBAN = re.compile(r"KZ\d{2}\d{3}[0-9A-Z]{13}")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from stdnum import luhn
-
 from senim.discovery._detector import Detector, Pattern
+from senim.discovery.checksums import luhn_ok
 
 # (prefix range low, high, digits of prefix): Visa, Mastercard, Mir, Amex, UnionPay, JCB,
 # Discover, Maestro, Diners
@@ -68,4 +67,4 @@ class PaymentCardDetector(Detector):
             return False
         if int(digits[:4]) not in _HEADS:
             return False
-        return bool(luhn.is_valid(digits))
+        return luhn_ok(digits)
