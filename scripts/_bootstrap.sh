@@ -33,6 +33,9 @@ senim_bootstrap() {
   # of the stamp above, so an edit rebuilds it), with pinned build requirements
   "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps \
     --build-constraints "$ROOT/requirements/build.lock" -e "$ROOT"
+  # byte-compile what the installers did not: the packages the venv was created with (pip,
+  # setuptools: its distutils-precedence.pth runs at every interpreter start)
+  "$VENV/bin/python" -m compileall -q -j 0 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null 2>&1 || true
   echo "$want" > "$stamp"
 }
 
