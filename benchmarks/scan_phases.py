@@ -1,17 +1,23 @@
 """Where a scanning process spends its time: ``Scanner.scan_batch`` split into phases.
 
     python benchmarks/scan_phases.py [--docs 20000] [--letter-docs 5000] [--repeat 3]
+                                     [--batch-rows N]
 
 A diagnostic for speed work, not a comparison: it prints, and records nothing. The
 documents are those of ``scan_presidio.py`` (same templates, same seed). Each set is scanned
-in this process, as one Arrow batch, by a fresh :class:`~senim.discovery.Scanner` per run
-(memos empty, regexes compiled by a warm-up scan), and the best run is shown. Phases are
+in this process, as one Arrow batch (or batches of ``--batch-rows`` rows), by a fresh
+:class:`~senim.discovery.Scanner` per run (memos empty, regexes compiled by a warm-up scan),
+and the best run is shown. A two-core ``senim scan`` runs two scanning processes with one
+polars thread each, on units of about 0.5 MB (525 letters): ``POLARS_MAX_THREADS=1 python
+benchmarks/scan_phases.py --batch-rows 525`` measures that setting, where the regular
+expressions take about twice the share they take with every core and one batch. Phases are
 timed by wrapping the scanner's internal steps:
 
 - *polars extraction*: every regex over the whole column (``_extract``, Rust, in parallel);
 - *locating*: finding each match's offsets and checking its boundaries (``_Matches``;
   PERSON's name units and their candidates: ``_units_located``);
-- *validation*: checksums and formats of each distinct candidate (``Scanner._verdict``);
+- *validation*: checksums and formats of each distinct candidate (the judges
+  ``Scanner._judge`` hands the column path: each detector's ``validate``);
 - *scoring and context*: the window around each valid candidate, its context-word
   searches, the score and the hit (``_score_matches``, ``_row_hits``);
 - *findings batch*: masked previews, keyed digests, explanations and the Arrow batch
@@ -52,13 +58,21 @@ PHASES = {
         (scanner_module._Matches, "bounded"),
         (scanner_module, "_units_located"),
     ],
-    "validation": [(scanner_module.Scanner, "_verdict")],
+    "validation": [(scanner_module.Scanner, "_judge")],
     "scoring, context": [(scanner_module, "_score_matches"), (scanner_module, "_row_hits")],
     "findings batch": [(scanner_module._Columns, "batch")],
 }
 
 
 def _timed(spent: Counter[str], phase: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    if func is scanner_module.Scanner._judge:  # times the judges it returns, not itself
+
+        def judge(scanner: Any, det: Any) -> Any:
+            found = func(scanner, det)
+            return None if found is None else _timed(spent, phase, found)
+
+        return judge
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
@@ -69,9 +83,13 @@ def _timed(spent: Counter[str], phase: str, func: Callable[..., Any]) -> Callabl
     return wrapper
 
 
-def measure(docs: list[str], repeat: int) -> tuple[float, Counter[str], int]:
-    """Best of ``repeat`` scans of ``docs``: seconds, seconds per phase, findings."""
+def measure(
+    docs: list[str], repeat: int, rows: int | None = None
+) -> tuple[float, Counter[str], int]:
+    """Best of ``repeat`` scans of ``docs`` (in batches of ``rows``, else one): seconds,
+    seconds per phase, findings."""
     batch = pa.RecordBatch.from_pydict({"text": docs})
+    step = rows or batch.num_rows
     scanner_module.Scanner().scan_batch(batch.slice(0, 50))  # compile, load lexicons
     spent: Counter[str] = Counter()
     saved = [
@@ -86,10 +104,13 @@ def measure(docs: list[str], repeat: int) -> tuple[float, Counter[str], int]:
             spent.clear()
             scanner = scanner_module.Scanner()
             start = time.perf_counter()
-            found = scanner.scan_batch(batch)
+            found = sum(
+                scanner.scan_batch(batch.slice(lo, step), record_offset=lo).num_rows
+                for lo in range(0, batch.num_rows, step)
+            )
             elapsed = time.perf_counter() - start
             if best is None or elapsed < best[0]:
-                best = (elapsed, spent.copy(), found.num_rows)
+                best = (elapsed, spent.copy(), found)
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
@@ -102,11 +123,14 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20_000, help="sentence documents")
     parser.add_argument("--letter-docs", type=int, default=5_000, help="letter documents")
     parser.add_argument("--repeat", type=int, default=3, help="runs per set (best)")
+    parser.add_argument(
+        "--batch-rows", type=int, default=None, help="scan in batches of this many rows"
+    )
     args = parser.parse_args()
     os.environ.setdefault("SENIM_HASH_KEY", "benchmark")
     print("compiled kernel" if kernel is not None else "Python references (no kernel)")
     for label, sentences, n in (("sentences", 1, args.docs), ("letters", 12, args.letter_docs)):
-        elapsed, spent, findings = measure(make_docs(n, sentences), args.repeat)
+        elapsed, spent, findings = measure(make_docs(n, sentences), args.repeat, args.batch_rows)
         print(
             f"{label}: {n:,} documents, {findings:,} findings, {elapsed:.3f} s "
             f"({1e6 * elapsed / n:.0f} µs per document, "
