@@ -12,6 +12,8 @@ case (tests/discovery/test_native.py compares them on generated numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
@@ -30,20 +32,23 @@ def _mod97_ok_py(number: str) -> bool:
     return bool(mod_97_10.is_valid(number))
 
 
-def luhn_ok(number: str) -> bool:
-    """Is ``number`` valid under the Luhn formula (payment cards)?"""
-    if kernel is not None:
-        verdict: bool | None = kernel.luhn_ok(number)
-        if verdict is not None:
-            return verdict
-    return _luhn_ok_py(number)
+def _twin(
+    fast: Callable[[str], bool | None] | None, reference: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """The kernel's check where it gives a verdict (``None``: not an ASCII candidate), else
+    the reference's; the reference alone without the kernel."""
+    if fast is None:
+        return reference
+
+    def check(number: str) -> bool:
+        verdict = fast(number)
+        return reference(number) if verdict is None else verdict
+
+    return check
 
 
-def mod97_ok(number: str) -> bool:
-    """Does ``number`` pass ISO 7064 mod 97-10 (an IBAN with its first four characters moved
-    to the end)?"""
-    if kernel is not None:
-        verdict: bool | None = kernel.mod97_ok(number)
-        if verdict is not None:
-            return verdict
-    return _mod97_ok_py(number)
+luhn_ok = _twin(kernel.luhn_ok if kernel is not None else None, _luhn_ok_py)
+"""Is a number valid under the Luhn formula (payment cards)?"""
+mod97_ok = _twin(kernel.mod97_ok if kernel is not None else None, _mod97_ok_py)
+"""Does a number pass ISO 7064 mod 97-10 (an IBAN with its first four characters moved to
+the end)?"""
