@@ -326,6 +326,47 @@ def test_polars_threads_are_the_cores_shared_out(
     assert _helpers.polars_threads(processes) == threads
 
 
+@pytest.mark.parametrize(
+    ("cpus", "processes", "groups"),
+    [
+        ({0, 1}, 2, [{1}]),  # the two-core scan: the helper on the second CPU
+        ({0, 1, 2, 3, 4, 5, 6, 7}, 4, [{6, 7}, {4, 5}, {2, 3}]),
+        ({0, 1, 2, 3, 4, 5, 6, 7, 8}, 4, [{7, 8}, {5, 6}, {3, 4}]),  # the rest to the caller
+        ({2, 5, 9}, 3, [{9}, {5}]),  # the CPUs this process may use, not 0..n
+        ({0, 1}, 3, None),  # more processes than CPUs: the scheduler shares them out
+        ({0, 1, 2, 3}, 1, None),  # no helper
+    ],
+)
+def test_each_helper_gets_its_own_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+    cpus: set[int],
+    processes: int,
+    groups: list[set[int]] | None,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
+    monkeypatch.setattr(os, "sched_setaffinity", lambda pid, mask: None, raising=False)
+    assert _helpers.core_groups(processes) == groups
+
+
+@pytest.mark.skipif(
+    _helpers.core_groups(2) is None, reason="pinning needs Linux and two CPUs or more"
+)
+def test_a_helper_and_its_threads_keep_to_its_cpus_and_the_caller_is_not_pinned() -> None:
+    from tests.engine._probe import thread_cpus
+
+    mine = os.sched_getaffinity(0)
+    groups = _helpers.core_groups(2)
+    assert groups is not None
+    pool = _helpers.start_pool(1)
+    try:
+        threads = pool.submit(thread_cpus).result()
+    finally:
+        pool.shutdown()
+    assert len(threads) > 1  # polars' pool and the allocators' threads, besides the main one
+    assert all(set(cpus) == groups[0] for cpus in threads)
+    assert os.sched_getaffinity(0) == mine
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="pipe capacity is set on Linux only")
 def test_the_pipes_to_helpers_hold_a_whole_batch() -> None:
     import fcntl
