@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from senim.discovery import Scanner
 from senim.discovery._names import transliterations
+from senim.discovery.detectors.person import PersonDetector
 
 
 @pytest.mark.parametrize(
@@ -109,3 +112,33 @@ def test_lexicon_holds_every_name_and_its_transliterations() -> None:
         expected = {n.casefold() for n in names} | {t for n in names for t in transliterations(n)}
         assert expected <= getattr(lex, field)
     assert {"ерлан", "yerlan", "erlan", "nursultan", "nūrsūltan"} <= lex.given
+
+
+def _words() -> st.SearchStrategy[str]:
+    """Words of every kind a PERSON unit holds: lexicon names (title case, capitals,
+    hyphenated), initials, patronymic words, place words and made-up capitalised words."""
+    from senim.discovery._names import lexicon
+
+    lex = lexicon()
+    names = sorted(lex.given)[::50] + sorted(lex.surnames)[::50] + sorted(lex.patronymics)[::50]
+    made_up = st.from_regex(
+        r"[A-ZА-ЯӘҒҚҢӨҰҮҺІ][a-zа-яәғқңөұүһі]{1,12}(-[А-Я][а-я]{2,6})?", fullmatch=True
+    )
+    return st.one_of(
+        st.sampled_from(names).map(str.title),
+        st.sampled_from(names).map(str.upper),
+        st.sampled_from(["А.", "Ж.Қ.", "Е. Ж.", "ұлы", "қызы", "Uly", "KYZY", "Алматы", "Банк"]),
+        made_up,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_words(), min_size=1, max_size=4), morphology=st.booleans())
+def test_a_one_word_unit_is_analysed_as_a_run_of_that_word(
+    words: list[str], morphology: bool
+) -> None:
+    """The shortcut for a unit of one token gives what the runs' analysis gives; longer
+    units take the runs' analysis itself."""
+    det = PersonDetector(morphology=morphology)
+    for text in (words[0], " ".join(words)):
+        assert list(det.candidates(text)) == list(det._runs(text))

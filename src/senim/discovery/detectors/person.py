@@ -165,6 +165,21 @@ def _score_run(kinds: list[frozenset[str]]) -> tuple[str, float] | None:
     return None
 
 
+_NOT_NAMES_ALONE = frozenset({"initial", "kzpatr"})
+"""Evidence that names no one by itself: an initial, a separate Kazakh patronymic word."""
+
+
+def _one_word(token: str, morphology: bool) -> tuple[Candidate, ...]:
+    """The candidates of a text that is one token: what a run of that token alone gives
+    (:meth:`PersonDetector._runs`), without building the run."""
+    kinds = _classify(token, morphology)
+    if kinds - _NOT_NAMES_ALONE:
+        scored = _score_run([kinds])
+        if scored is not None:
+            return (Candidate(0, len(token), scored[0], scored[1]),)
+    return ()
+
+
 class PersonDetector(Detector):
     name = "person"
     entity = "PERSON"
@@ -208,6 +223,15 @@ class PersonDetector(Detector):
         return None if self.ner else (_UNIT_FAST, _GLUED_SUSPECTS)
 
     def candidates(self, text: str) -> Iterator[Candidate]:
+        if not self.ner:
+            token = _TOKEN.match(text)
+            if token is not None and token.end() == len(text):
+                # one word, the commonest unit: its own evidence is the whole analysis
+                return iter(_one_word(text, self.morphology))
+        return self._runs(text)
+
+    def _runs(self, text: str) -> Iterator[Candidate]:
+        """:meth:`candidates` of any text: its runs of capitalised words, scored."""
         found: dict[tuple[int, int], Candidate] = {}
         for cand in self._lexical(text):
             found[(cand.start, cand.end)] = cand
@@ -257,7 +281,7 @@ class PersonDetector(Detector):
             if item[2]:
                 segment.append(item)
                 continue
-            if any(kinds - {"initial", "kzpatr"} for _, _, kinds in segment):
+            if any(kinds - _NOT_NAMES_ALONE for _, _, kinds in segment):
                 scored = _score_run([kinds for _, _, kinds in segment])
                 if scored is not None:
                     yield Candidate(segment[0][0], segment[-1][1], scored[0], scored[1])
