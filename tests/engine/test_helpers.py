@@ -367,6 +367,18 @@ def test_a_helper_and_its_threads_keep_to_its_cpus_and_the_caller_is_not_pinned(
     assert os.sched_getaffinity(0) == mine
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="pinning needs Linux")
+def test_a_helper_whose_cpus_cannot_be_had_still_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pinning is an optimisation: CPUs the system refuses (gone, or never there) leave the
+    helper to the scheduler."""
+    monkeypatch.setattr(_helpers, "core_groups", lambda processes: [frozenset({1 << 20})])
+    pool = _helpers.start_pool(1)
+    try:
+        assert pool.submit(os.sched_getaffinity, 0).result() == os.sched_getaffinity(0)
+    finally:
+        pool.shutdown()
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="pipe capacity is set on Linux only")
 def test_the_pipes_to_helpers_hold_a_whole_batch() -> None:
     import fcntl

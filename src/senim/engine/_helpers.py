@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib.abc import MetaPathFinder
 from pathlib import Path
@@ -158,7 +158,9 @@ def _init(cores: SimpleQueue[frozenset[int]] | None = None) -> None:
     if cores is not None:
         # before any thread starts here: the threads this helper starts (polars' pool, the
         # allocators') keep to the same CPUs
-        os.sched_setaffinity(0, cores.get())
+        group = cores.get()  # one group per helper (core_groups)
+        with suppress(OSError):  # CPUs taken away meanwhile: the scheduler's choice then
+            os.sched_setaffinity(0, group)
     # a forked helper starts as its parent was: inside collector_paused(), collector off
     gc.enable()
     with collector_paused():  # the imports build objects that live as long as the process
