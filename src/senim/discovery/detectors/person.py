@@ -169,15 +169,20 @@ _NOT_NAMES_ALONE = frozenset({"initial", "kzpatr"})
 """Evidence that names no one by itself: an initial, a separate Kazakh patronymic word."""
 
 
+def _segment_candidate(kinds: list[frozenset[str]], start: int, end: int) -> Candidate | None:
+    """The candidate of a segment of a run (its tokens' evidence ``kinds``, from ``start``
+    to ``end``): none unless one of its tokens names someone by itself."""
+    if not any(k - _NOT_NAMES_ALONE for k in kinds):
+        return None
+    scored = _score_run(kinds)
+    return None if scored is None else Candidate(start, end, scored[0], scored[1])
+
+
 def _one_word(token: str, morphology: bool) -> tuple[Candidate, ...]:
     """The candidates of a text that is one token: what a run of that token alone gives
     (:meth:`PersonDetector._runs`), without building the run."""
-    kinds = _classify(token, morphology)
-    if kinds - _NOT_NAMES_ALONE:
-        scored = _score_run([kinds])
-        if scored is not None:
-            return (Candidate(0, len(token), scored[0], scored[1]),)
-    return ()
+    found = _segment_candidate([_classify(token, morphology)], 0, len(token))
+    return () if found is None else (found,)
 
 
 class PersonDetector(Detector):
@@ -281,10 +286,12 @@ class PersonDetector(Detector):
             if item[2]:
                 segment.append(item)
                 continue
-            if any(kinds - _NOT_NAMES_ALONE for _, _, kinds in segment):
-                scored = _score_run([kinds for _, _, kinds in segment])
-                if scored is not None:
-                    yield Candidate(segment[0][0], segment[-1][1], scored[0], scored[1])
+            if segment:
+                found = _segment_candidate(
+                    [kinds for _, _, kinds in segment], segment[0][0], segment[-1][1]
+                )
+                if found is not None:
+                    yield found
             segment = []
 
     def _neural(self, text: str) -> Iterator[Candidate]:
