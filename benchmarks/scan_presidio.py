@@ -13,8 +13,8 @@ second of wall time, each the best of ``--repeat`` runs (shared machines are noi
 sides get the same treatment, and the runs alternate between the engines so a drift in the
 machine's speed slows both alike). Each way of running senim writes findings to a file of
 its own, so a run replaces the output of the same command before it (a re-run), never that
-of another set or setting: freeing another run's 112 MB output, not its own 28 MB one, once
-made a scan of 5,000 files about 0.02 s slower. Results go to the "scan-speed" section of
+of another set or setting (the 5,000-file runs once paid for freeing the 20,000 letters'
+112 MB output instead of their own 28 MB one). Results go to the "scan-speed" section of
 docs/benchmarks.md.
 """
 

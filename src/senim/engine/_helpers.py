@@ -348,10 +348,10 @@ def core_groups(processes: int) -> list[frozenset[int]] | None:
 
     A scanning process hands each polars query to the thread of its polars pool and waits.
     Left to the scheduler, that thread often stayed on the core where the other process
-    was busy (sampled during two-core scans of 5,000 letter files: in about half the
-    samples), queued behind it there while its own core had nothing to run; those scans
-    took 2-4% longer. Kept to its own CPUs, a helper's pool thread runs where the helper
-    waits. The calling process (the user's, when senim is a library) is never pinned.
+    was busy (as /proc showed during two-core scans of letter files), queued behind it
+    there while its own core had nothing to run. Kept to its own CPUs, a helper's pool
+    thread runs where the helper waits. The calling process (the user's, when senim is a
+    library) is never pinned.
     """
     affinity = getattr(os, "sched_getaffinity", None)
     if affinity is None or not hasattr(os, "sched_setaffinity"):  # pragma: no cover - not Linux
