@@ -326,6 +326,78 @@ def test_polars_threads_are_the_cores_shared_out(
     assert _helpers.polars_threads(processes) == threads
 
 
+def _cgroups(root: Path, proc: str, files: dict[str, str]) -> Path:
+    """A fake ``/``: ``/proc/self/cgroup`` holding ``proc``, and ``files`` under
+    ``/sys/fs/cgroup``."""
+    (root / "proc/self").mkdir(parents=True)
+    (root / "proc/self/cgroup").write_text(proc)
+    (root / "sys/fs/cgroup").mkdir(parents=True)
+    for name, text in files.items():
+        path = root / "sys/fs/cgroup" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+_V1_NONE = {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}
+
+
+@pytest.mark.parametrize(
+    ("proc", "files", "quota"),
+    [
+        # cgroup v2, a container's own view (cgroup namespace): the limit on its root
+        ("0::/\n", {"cpu.max": "200000 100000\n"}, 2),
+        ("0::/\n", {"cpu.max": "max 100000\n"}, None),
+        ("0::/\n", {"cpu.max": "150000 100000\n"}, 1),  # rounded down, as polars' pool
+        ("0::/\n", {"cpu.max": "50000 100000\n"}, 1),  # half a CPU: still one
+        ("0::/\n", {}, None),  # the root group has no cpu.max
+        # the host's view: the process's group and its parents, the lowest wins
+        (
+            "0::/kubepods.slice/pod1/c1\n",
+            {
+                "kubepods.slice/cpu.max": "max 100000",
+                "kubepods.slice/pod1/cpu.max": "300000 100000",
+                "kubepods.slice/pod1/c1/cpu.max": "400000 100000",
+            },
+            3,
+        ),
+        # a group the file system does not show under that name: the groups above it
+        ("0::/docker/abc123\n", {"cpu.max": "100000 100000"}, 1),
+        # cgroup v1 (or hybrid: v1's CPU controller, v2 without it)
+        (
+            "4:cpu,cpuacct:/\n1:name=systemd:/\n0::/\n",
+            {
+                "cpu,cpuacct/cpu.cfs_quota_us": "400000\n",
+                "cpu,cpuacct/cpu.cfs_period_us": "100000\n",
+            },
+            4,
+        ),
+        ("2:cpu:/\n", _V1_NONE, None),
+        ("2:cpu:/\n", {"cpu/cpu.cfs_quota_us": "garbled", "cpu/cpu.cfs_period_us": "100000"}, None),
+        ("", {}, None),
+        ("not a cgroup line\n0::/\n", {"cpu.max": "200000 100000"}, 2),
+    ],
+)
+def test_the_cpu_quota_is_read_from_the_control_groups(
+    tmp_path: Path, proc: str, files: dict[str, str], quota: int | None
+) -> None:
+    assert _helpers.cpu_quota(_cgroups(tmp_path, proc, files)) == quota
+
+
+def test_without_cgroups_there_is_no_quota(tmp_path: Path) -> None:
+    assert _helpers.cpu_quota(tmp_path) is None  # no /proc (not Linux, or hidden)
+
+
+@pytest.mark.parametrize(("cpus", "quota", "count"), [(8, 2, 2), (2, 4, 2), (4, None, 4)])
+def test_a_scan_uses_no_more_cores_than_its_quota_allows(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, quota: int | None, count: int
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(_helpers, "_quota", lambda: quota)
+    assert _helpers.cpu_count() == count
+    assert _helpers.polars_threads(count) == "1"
+
+
 @pytest.mark.parametrize(
     ("cpus", "processes", "groups"),
     [

@@ -162,7 +162,8 @@ def scan(
             "--workers",
             help=(
                 "Local engine: processes that scan (this one included), or 'auto' "
-                "(all cores for inputs over 4 MB; compressed files count four times, "
+                "(all cores, within a container's CPU quota, for inputs over 4 MB; "
+                "compressed files count four times, "
                 "database tables what their statistics say they store)."
             ),
         ),

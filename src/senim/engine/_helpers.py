@@ -22,7 +22,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -46,6 +46,7 @@ __all__ = [
     "arrow_without_numpy",
     "core_groups",
     "cpu_count",
+    "cpu_quota",
     "discard_early",
     "early_for_auto",
     "estimate_bytes",
@@ -93,10 +94,97 @@ _scanner: tuple[bytes, Scanner] | None = None
 
 
 def cpu_count() -> int:
+    """The CPUs this process may use: those it may run on (its affinity), no more than its
+    control group's CPU quota allows (:func:`cpu_quota`), as polars sizes its own pool.
+
+    In a container limited to two CPUs' time on a 32-core host, a scan starts one helper,
+    not 31 that would share those two CPUs' time (each with its own scanner in memory).
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+    quota = _quota()
+    return cpus if quota is None else max(1, min(cpus, quota))
+
+
+@cache
+def _quota() -> int | None:
+    """:func:`cpu_quota` of this process, looked up once (a scan's processes agree on it)."""
+    return cpu_quota()
+
+
+_CGROUP_V1_CPU = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
+"""Folders where a cgroup v1 CPU controller is mounted under ``/sys/fs/cgroup``."""
+
+
+def cpu_quota(root: Path = Path("/")) -> int | None:
+    """Whole CPUs the CPU quota of this process's control group allows (quota over period,
+    rounded down, at least one, the lowest along the group and its parents), or ``None``
+    when no quota applies or none can be read (not Linux, no cgroup file system).
+
+    cgroup v2 keeps the quota in ``cpu.max`` (``"200000 100000"``, ``"max 100000"`` for
+    none), v1 in ``cpu.cfs_quota_us`` (``-1`` for none) and ``cpu.cfs_period_us``. The group
+    is the one ``/proc/self/cgroup`` names; when the file system shows a container's own
+    groups under other names, the groups that exist on the way up from it are read.
+    ``root`` stands for ``/`` (tests give a fake one).
+    """
+    try:
+        lines = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    base = root / "sys/fs/cgroup"
+    found: list[int] = []
+    for line in lines:
+        fields = line.split(":", 2)
+        if len(fields) != 3:
+            continue
+        _, controllers, group = fields
+        relative = group.strip("/")
+        if controllers == "":  # v2: one hierarchy, every controller
+            found += _quotas(base, relative, _v2_quota)
+        elif "cpu" in controllers.split(","):
+            for name in _CGROUP_V1_CPU:
+                if (base / name).is_dir():
+                    found += _quotas(base / name, relative, _v1_quota)
+                    break
+    return min(found) if found else None
+
+
+def _quotas(mount: Path, relative: str, read: Callable[[Path], int | None]) -> list[int]:
+    """The quotas ``read`` finds in the group ``relative`` of the hierarchy at ``mount``
+    and in each of its parents."""
+    out: list[int] = []
+    parts = relative.split("/") if relative else []
+    for depth in range(len(parts), -1, -1):
+        folder = mount.joinpath(*parts[:depth])
+        if folder.is_dir():
+            quota = read(folder)
+            if quota is not None:
+                out.append(quota)
+    return out
+
+
+def _v2_quota(folder: Path) -> int | None:
+    try:
+        quota, period = (folder / "cpu.max").read_text().split()
+        return None if quota == "max" else _whole(int(quota), int(period))
+    except (OSError, ValueError):
+        return None
+
+
+def _v1_quota(folder: Path) -> int | None:
+    try:
+        quota = int((folder / "cpu.cfs_quota_us").read_text())
+        period = int((folder / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return None if quota < 0 else _whole(quota, period)
+
+
+def _whole(quota: int, period: int) -> int | None:
+    """CPUs in ``quota`` microseconds per ``period``: rounded down, at least one."""
+    return max(1, quota // period) if period > 0 and quota > 0 else None
 
 
 _WARM_UP = (
