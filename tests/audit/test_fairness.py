@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from senim.audit import METRIC_NAMES, audit_decisions, audit_fairness, load_policy
 from senim.audit._render import render_json
 from senim.errors import ConfigError, InputError, UsageError
+from senim.store._store import normalise_url
 
 from ._decisions import make_decisions
 
@@ -313,10 +314,7 @@ def test_codes_keep_leading_zeros(tmp_path: Path) -> None:
 def test_reads_database_table(db_url: str, decisions: pl.DataFrame) -> None:
     import sqlalchemy as sa
 
-    url = db_url.replace("postgresql://", "postgresql+psycopg://").replace(
-        "mysql://", "mysql+pymysql://"
-    )
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(normalise_url(db_url))
     decisions.to_pandas().to_sql("senim_audit_decisions", engine, if_exists="replace", index=False)
     engine.dispose()
     try:
@@ -340,7 +338,7 @@ def test_reads_database_table(db_url: str, decisions: pl.DataFrame) -> None:
             )
         assert err.value.key == "audit.error.missing_columns"
     finally:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(normalise_url(db_url))
         with engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS senim_audit_decisions"))
         engine.dispose()

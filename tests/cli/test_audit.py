@@ -10,6 +10,7 @@ from tests.audit._decisions import make_decisions
 from typer.testing import CliRunner
 
 from senim.cli import app
+from senim.store._store import normalise_url
 
 runner = CliRunner()
 
@@ -147,10 +148,7 @@ def test_missing_file_exit_2() -> None:
 def test_database_url(db_url: str, tmp_path: Path) -> None:
     import sqlalchemy as sa
 
-    url = db_url.replace("postgresql://", "postgresql+psycopg://").replace(
-        "mysql://", "mysql+pymysql://"
-    )
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(normalise_url(db_url))
     make_decisions(rows=500).to_pandas().to_sql(
         "senim_cli_audit", engine, if_exists="replace", index=False
     )
@@ -173,7 +171,7 @@ def test_database_url(db_url: str, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert sum(g["count"] for g in json.loads(result.stdout)["groups"]) == 500
     finally:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(normalise_url(db_url))
         with engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS senim_cli_audit"))
         engine.dispose()

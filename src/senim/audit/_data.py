@@ -26,12 +26,6 @@ _SUFFIXES: dict[str, SourceKind] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-_DRIVERS = {
-    "postgresql": "postgresql+psycopg",
-    "postgres": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mariadb+pymysql",
-}
 
 
 def _require_columns(frame: pl.DataFrame, columns: Sequence[str]) -> None:
@@ -132,8 +126,10 @@ def _check_columns(source: str, wanted: Sequence[str], available: Sequence[str])
 def _read_database(url: str, table: str, columns: list[str]) -> pl.DataFrame:
     import sqlalchemy as sa
 
-    scheme, rest = url.split("://", 1)
-    full_url = f"{_DRIVERS.get(scheme, scheme)}://{rest}"
+    from senim.store._store import normalise_url
+
+    scheme = url.split("://", 1)[0]
+    full_url = normalise_url(url)
     try:
         engine = sa.create_engine(full_url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
