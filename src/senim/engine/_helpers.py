@@ -153,16 +153,10 @@ def cpu_quota(root: Path = Path("/")) -> int | None:
 
 def _quotas(mount: Path, relative: str, read: Callable[[Path], int | None]) -> list[int]:
     """The quotas ``read`` finds in the group ``relative`` of the hierarchy at ``mount``
-    and in each of its parents."""
-    out: list[int] = []
+    and in each of its parents (a group the file system does not show reads as none)."""
     parts = relative.split("/") if relative else []
-    for depth in range(len(parts), -1, -1):
-        folder = mount.joinpath(*parts[:depth])
-        if folder.is_dir():
-            quota = read(folder)
-            if quota is not None:
-                out.append(quota)
-    return out
+    found = (read(mount.joinpath(*parts[:depth])) for depth in range(len(parts), -1, -1))
+    return [quota for quota in found if quota is not None]
 
 
 def _v2_quota(folder: Path) -> int | None:
