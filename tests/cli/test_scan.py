@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,8 +153,35 @@ def test_skipped_binary_files_are_named_not_silent(
     assert result.exit_code == 0, result.output  # leaving them out is not an error
     names = ", ".join(str(data / f"blob{i}.bin") for i in range(5))
     names = message("scan.skipped_more", lang, names=names, count=2)
-    assert message("scan.skipped", lang, count=7, names=names) in result.stderr
+    reason = message("source.skipped_binary", lang)
+    assert message("scan.skipped", lang, count=7, reason=reason, names=names) in result.stderr
     assert any(json.loads(line)["entity"] == "KZ_IIN" for line in result.stdout.splitlines())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_named_pipes_and_folder_links_are_named_one_line_per_reason(
+    runner: CliRunner, data: Path, tmp_path_factory: pytest.TempPathFactory, lang: str
+) -> None:
+    os.mkfifo(data / "queue.txt")  # opened, it would wait for a writer forever
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "more.txt").write_text("ИИН 900101300007\n", encoding="utf-8")
+    (data / "link").symlink_to(elsewhere, target_is_directory=True)
+    result = runner.invoke(app, ["scan", str(data), "-f", "json", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    special = message("source.skipped_special", lang)
+    link = message("source.skipped_link", lang)
+    assert (
+        message("scan.skipped", lang, count=1, reason=special, names=str(data / "queue.txt"))
+        in result.stderr
+    )
+    assert message("scan.skipped", lang, count=1, reason=link, names=str(data / "link")) in (
+        result.stderr
+    )
+    sources = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
+    assert sources[str(data / "queue.txt")]["status"] == "skipped"
+    assert sources[str(data / "queue.txt")]["problem"] == special
+    assert str(elsewhere / "more.txt") not in sources  # the link was not followed
 
 
 def test_standard_input_with_files(runner: CliRunner, data: Path) -> None:

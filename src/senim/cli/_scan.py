@@ -386,15 +386,23 @@ _SKIPPED_SHOWN = 5
 
 
 def _note_skipped(report: ScanReport, lang: str | None) -> None:
-    """Say which files a folder scan left out (binary files of unknown formats): not an
-    error, but never silent."""
-    skipped = [s.name for s in report.sources if s.status == "skipped"]
-    if not skipped:
-        return
-    names = ", ".join(skipped[:_SKIPPED_SHOWN])
-    if len(skipped) > _SKIPPED_SHOWN:
-        names = message("scan.skipped_more", lang, names=names, count=len(skipped) - _SKIPPED_SHOWN)
-    stderr.print(message("scan.skipped", lang, count=len(skipped), names=names), markup=False)
+    """Say which files a folder scan left out (binary files of unknown formats, named
+    pipes and devices, links to folders), one line per reason: not an error, but never
+    silent."""
+    by_reason: dict[str, list[str]] = {}
+    for s in report.sources:
+        if s.status == "skipped":
+            by_reason.setdefault(s.skipped or "source.skipped_binary", []).append(s.name)
+    for reason, skipped in by_reason.items():
+        names = ", ".join(skipped[:_SKIPPED_SHOWN])
+        if len(skipped) > _SKIPPED_SHOWN:
+            names = message(
+                "scan.skipped_more", lang, names=names, count=len(skipped) - _SKIPPED_SHOWN
+            )
+        text = message(
+            "scan.skipped", lang, count=len(skipped), reason=message(reason, lang), names=names
+        )
+        stderr.print(text, markup=False)
 
 
 def register(app: typer.Typer) -> None:

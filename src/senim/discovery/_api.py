@@ -395,7 +395,7 @@ class _Loop:
         name = _named(item) or "?"
         if isinstance(item, Skipped):
             self.report.sources.append(
-                SourceResult(name=name, kind="-", format="-", status="skipped")
+                SourceResult(name=name, kind="-", format="-", status="skipped", skipped=item.reason)
             )
             return
         self.report.sources.append(

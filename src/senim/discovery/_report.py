@@ -66,6 +66,8 @@ class SourceResult:
     findings: int = 0
     status: SourceStatus = "ok"
     problem: SenimError | None = None
+    skipped: str | None = None
+    """Why a folder's file was left out (a message key), when ``status`` is ``"skipped"``."""
 
 
 @dataclass(slots=True, kw_only=True)

@@ -35,6 +35,7 @@ from senim.engine._batch import scan_unit
 from senim.engine._sink import FindingsSink, StreamedScanReport
 from senim.errors import InputError, UsageError
 from senim.sources._base import Source, first_line, problems_of
+from senim.sources._files import Skipped
 
 __all__ = ["ROW_GROUPS_PER_UNIT", "scan_paths_spark"]
 
@@ -119,8 +120,9 @@ def _open(path: str) -> Source | None:
     return open_blob(blob, in_folder=True)
 
 
-def _list(spark: Any, raw: str) -> Iterator[str | InputError]:
-    """Files under one input (a path, a URI or ``table:name``), in a stable order."""
+def _list(spark: Any, raw: str) -> Iterator[str | InputError | Skipped]:
+    """Files under one input (a path, a URI or ``table:name``), in a stable order (a local
+    folder's special files and links to folders named as skipped, :func:`_folder_files`)."""
     if raw.startswith("table:"):
         try:
             files = spark.table(raw[len("table:") :]).inputFiles()
@@ -154,8 +156,7 @@ def _list(spark: Any, raw: str) -> Iterator[str | InputError]:
     elif path.is_dir():
         from senim.sources._files import _folder_files
 
-        for file in _folder_files(path):
-            yield str(file)
+        yield from _folder_files(path)
     else:
         yield raw
 
@@ -170,10 +171,18 @@ def _units(
     units: list[tuple[_Unit, Source]] = []
     for raw in paths:
         for item in _list(spark, raw):
+            if isinstance(item, Skipped):
+                report.sources.append(
+                    SourceResult(
+                        name=item.name, kind="-", format="-", status="skipped", skipped=item.reason
+                    )
+                )
+                continue
             if isinstance(item, InputError):
                 report.problems.append(item)
+                name = str(item.params.get("source") or raw)
                 report.sources.append(
-                    SourceResult(name=raw, kind="-", format="-", status="failed", problem=item)
+                    SourceResult(name=name, kind="-", format="-", status="failed", problem=item)
                 )
                 continue
             try:
@@ -186,7 +195,13 @@ def _units(
                 continue
             if source is None:
                 report.sources.append(
-                    SourceResult(name=item, kind="-", format="-", status="skipped")
+                    SourceResult(
+                        name=item,
+                        kind="-",
+                        format="-",
+                        status="skipped",
+                        skipped="source.skipped_binary",
+                    )
                 )
                 continue
             groups = 0

@@ -147,7 +147,14 @@ def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
                 "records": s.records,
                 "findings": s.findings,
                 "status": s.status,
-                "problem": s.problem.message(lang) if s.problem else None,
+                # why it was not (wholly) scanned: its problem, or why a folder left it out
+                "problem": (
+                    s.problem.message(lang)
+                    if s.problem
+                    else message(s.skipped, lang)
+                    if s.skipped
+                    else None
+                ),
             }
             for s in report.sources
         ],

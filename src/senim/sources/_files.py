@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -272,22 +273,32 @@ def iter_sources(
 ) -> Iterator[Source | Skipped | InputError]:
     """Sources for ``paths`` in a stable order; folders are walked (hidden entries skipped).
 
-    ``-`` is standard input (:func:`stdin_source`). Problems are yielded, not raised, so one
-    bad path never stops the others.
+    ``-`` is standard input (:func:`stdin_source`); a named pipe or device named
+    explicitly (``<(zcat dump.csv.gz)``, ``/dev/stdin``) is read once, as standard input is.
+    Problems are yielded, not raised, so one bad path never stops the others.
     """
     for raw in paths:
         if isinstance(raw, str) and raw == STDIN:
             yield from stdin_source(limits=limits)
             continue
         path = Path(raw)
-        if not path.exists():
-            yield InputError("error.path_not_found", path=str(raw))
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            if not path.is_symlink() and isinstance(exc, FileNotFoundError):
+                yield InputError("error.path_not_found", path=str(raw))
+            else:  # a broken link, a folder above that cannot be searched, ...
+                yield read_error(str(raw), exc)
             continue
-        if path.is_dir():
-            for file in _folder_files(path):
-                yield from _one(file, in_folder=True, limits=limits)
-        else:
+        if stat.S_ISDIR(mode):
+            for item in _folder_files(path):
+                yield from (
+                    _one(item, in_folder=True, limits=limits) if isinstance(item, str) else [item]
+                )
+        elif stat.S_ISREG(mode):
             yield from _one(path, in_folder=False, limits=limits)
+        else:
+            yield from _stream_source(str(raw), limits)
 
 
 def file_sizes(paths: Sequence[str | Path]) -> Iterator[tuple[str, int]]:
@@ -300,6 +311,8 @@ def file_sizes(paths: Sequence[str | Path]) -> Iterator[tuple[str, int]]:
         path = Path(raw)
         files = _folder_files(path) if path.is_dir() else [str(path)]
         for file in files:
+            if not isinstance(file, str):
+                continue
             try:
                 yield os.path.basename(file), os.stat(file).st_size
             except OSError:
@@ -318,14 +331,34 @@ def stdin_source(
     (:func:`open_blob`): a CSV stream is read as text, offsets counting from its start.
     """
     try:
-        spool = spooled_copy(stream if stream is not None else sys.stdin.buffer)
-    except OSError as exc:
-        yield read_error(STDIN_NAME, exc)
-        return
+        yield from _spooled_source(
+            stream if stream is not None else sys.stdin.buffer, STDIN_NAME, "stdin", limits
+        )
     except (ValueError, AttributeError) as exc:  # no standard input, or a closed one
         yield InputError("source.parse_failed", source=STDIN_NAME, reason=first_line(exc))
+
+
+def _stream_source(path: str, limits: ArchiveLimits | None) -> Iterator[Source | InputError]:
+    """A named pipe, device or socket named explicitly (bash's ``<(...)`` names a pipe
+    ``/dev/fd/63``): its bytes can be read once only, so they are spooled as standard
+    input's are (:func:`stdin_source`); the format comes from the name's extension, if it
+    has one, else from the bytes. Opening waits for a writer, as ``cat`` does."""
+    try:
+        with open(path, "rb") as stream:
+            yield from _spooled_source(stream, path, os.path.basename(path), limits)
+    except OSError as exc:
+        yield read_error(path, exc)
+
+
+def _spooled_source(
+    stream: IO[bytes], name: str, filename: str, limits: ArchiveLimits | None
+) -> Iterator[Source | InputError]:
+    try:
+        spool = spooled_copy(stream)
+    except OSError as exc:
+        yield read_error(name, exc)
         return
-    blob = SpooledBlob(STDIN_NAME, "stdin", spool, spool.tell(), 0, None)
+    blob = SpooledBlob(name, filename, spool, spool.tell(), 0, None)
     try:
         source = open_blob(blob, limits=limits)
     except InputError as exc:
@@ -356,16 +389,68 @@ def _json_lines(head: bytes) -> bool:
     return objects > 0
 
 
-def _folder_files(folder: Path) -> Iterator[str]:
+def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
     """The paths of the files below ``folder`` in a stable order (as ``str(Path(...))``
-    spells them); hidden entries and metadata skipped."""
+    spells them; names sorted, a folder's files before its subfolders'); hidden entries and
+    metadata skipped.
+
+    What cannot be scanned is named instead of passed over: a named pipe, socket or device
+    (opening a pipe waits for a writer that may never come, a device may never end) and a
+    link to a folder (not followed: links can make a loop) as :class:`Skipped`; a folder
+    that cannot be listed as a problem. Entries are typed from the listing itself
+    (``d_type``), without a ``stat`` per file.
+    """
     here = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0  # not "./a.txt"
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _META_DIRS)
-        for fname in sorted(files):
-            if fname.startswith(".") or fname in _META_FILES or fname.startswith(_META_PREFIXES):
-                continue
-            yield os.path.join(root, fname)[here:]
+
+    def walk(top: str) -> Iterator[str | Skipped | InputError]:
+        try:
+            with os.scandir(top) as listing:
+                entries = sorted(
+                    (e for e in listing if not e.name.startswith(".")), key=lambda e: e.name
+                )
+        except OSError as exc:
+            yield InputError(
+                "source.folder_unreadable", source=top[here:], reason=exc.strerror or str(exc)
+            )
+            return
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if name in _META_DIRS:
+                    continue
+                if entry.is_symlink():
+                    yield Skipped(name=entry.path[here:], reason="source.skipped_link")
+                else:
+                    folders.append(entry.path)
+            elif not (name in _META_FILES or name.startswith(_META_PREFIXES)):
+                yield (
+                    entry.path[here:]
+                    if _plain(entry)
+                    else Skipped(name=entry.path[here:], reason="source.skipped_special")
+                )
+        for sub in folders:
+            yield from walk(sub)
+
+    yield from walk(os.fspath(folder))
+
+
+def _plain(entry: os.DirEntry[str]) -> bool:
+    """Is ``entry`` a file to open: a regular file, or something whose type cannot be told
+    (a broken link: opening it reports why)?"""
+    try:
+        if entry.is_file():
+            return True
+        mode = entry.stat().st_mode
+    except OSError:
+        return True
+    return not (
+        stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+    )
 
 
 def _one(

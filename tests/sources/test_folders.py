@@ -1,0 +1,157 @@
+"""Walking folders: order, what is left out and why, special files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.sources._build import IIN
+
+from senim.discovery._api import scan_paths
+from senim.errors import InputError
+from senim.sources import _files
+from senim.sources._files import Skipped, _folder_files, iter_sources
+
+posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+@pytest.fixture
+def watchdog() -> Iterator[None]:
+    """Fail a test that blocks (a named pipe opened for reading waits for a writer)."""
+    if not hasattr(signal, "SIGALRM"):  # pragma: no cover - not POSIX
+        yield
+        return
+
+    def expire(*_: object) -> None:
+        raise TimeoutError("blocked: a special file was opened")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _os_walk_order(folder: Path) -> list[str]:
+    """The order the walk had when it was ``os.walk`` (names sorted, a folder's files
+    before its subfolders), for regular files."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _files._META_DIRS)
+        for name in sorted(files):
+            if name.startswith(".") or name in _files._META_FILES:
+                continue
+            if name.startswith(_files._META_PREFIXES):
+                continue
+            out.append(os.path.join(root, name))
+    return out
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        ["a.txt", "b.csv", "sub/c.txt", "sub/deeper/d.txt", "z/e.txt"],
+        ["Б.txt", "а.txt", "Ә/ғ.txt", "A/x.txt", "a/y.txt", "a.txt", "b.txt"],
+        [".hidden/x.txt", "_SUCCESS", "_temporary/p.txt", "_delta_log/0.json", "part-0.csv"],
+        ["_committed_1", "_started_1", "__pycache__/m.pyc", "data/.keep", "data/x.jsonl"],
+        ["1/2/3/4/5/f.txt", "1/2/f.txt", "1/f.txt", "10/f.txt", "f.txt"],
+    ],
+)
+def test_the_walk_keeps_the_order_and_the_rules_of_before(
+    tmp_path: Path, layout: list[str]
+) -> None:
+    """Source names and their order are keys of reports and incremental state: the walk
+    lists what ``os.walk`` listed, in the same order."""
+    for name in layout:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert list(_folder_files(tmp_path)) == _os_walk_order(tmp_path)
+
+
+@posix_only
+def test_special_files_are_named_not_opened(tmp_path: Path, watchdog: None) -> None:
+    (tmp_path / "a.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(elsewhere, target_is_directory=True)
+    (tmp_path / "file-link.txt").symlink_to(tmp_path / "a.txt")  # a link to a file is read
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    items = list(iter_sources([tmp_path]))
+    named = {
+        Path(i.name if isinstance(i, Skipped) else str(i.params.get("source", "?"))).name
+        if isinstance(i, Skipped | InputError)
+        else Path(i.name).name: i
+        for i in items
+    }
+    assert sorted(named) == ["a.txt", "broken.txt", "file-link.txt", "link", "pipe.txt"]
+    assert isinstance(named["pipe.txt"], Skipped)
+    assert named["pipe.txt"].reason == "source.skipped_special"
+    assert isinstance(named["link"], Skipped)
+    assert named["link"].reason == "source.skipped_link"
+    assert isinstance(named["broken.txt"], InputError)  # says why, as before
+    assert named["broken.txt"].key == "source.read_failed"
+    report = scan_paths([tmp_path], workers=1)
+    statuses = {Path(s.name).name: (s.status, s.skipped) for s in report.sources}
+    assert statuses["pipe.txt"] == ("skipped", "source.skipped_special")
+    assert statuses["link"] == ("skipped", "source.skipped_link")
+    assert report.entity_counts == {"KZ_IIN": 2}  # a.txt and the link to it
+
+
+@posix_only
+@pytest.mark.parametrize("name", ["dump.txt", "dump.csv", "dump"])
+def test_a_pipe_named_explicitly_is_read_once_and_whole(
+    tmp_path: Path, watchdog: None, name: str
+) -> None:
+    """``senim scan <(zcat dump.gz)`` names a pipe: its bytes are read once (a second
+    open would start where the first read stopped) and all of them are scanned."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    lines = 2_000  # far more than the 8 KB first look at a file
+    header = "iin\n" if name.endswith(".csv") else ""
+    payload = (header + f"{IIN}\n" * lines).encode("utf-8")
+
+    def feed() -> None:
+        with open(pipe, "wb") as fh:
+            fh.write(payload)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    report = scan_paths([str(pipe)], workers=1)
+    writer.join()
+    assert not report.problems
+    assert [s.name for s in report.sources] == [str(pipe)]
+    assert report.entity_counts == {"KZ_IIN": lines}
+    expected = "csv" if name.endswith(".csv") else "text"
+    assert report.sources[0].format == expected
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``os.walk`` passed over a folder it could not list; now the report says so and
+    the rest is scanned."""
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (tmp_path / "open.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(_files.os, "scandir", scandir)
+    report = scan_paths([tmp_path], workers=1)
+    assert [p.key for p in report.problems] == ["source.folder_unreadable"]
+    assert report.problems[0].params["source"] == str(tmp_path / "locked")
+    assert "Permission denied" in report.problems[0].message("en")
+    assert report.entity_counts == {"KZ_IIN": 1}
+    assert [s.status for s in report.sources] == ["ok", "failed"]
