@@ -4,7 +4,9 @@
 
 Documents are kk/ru/en sentences rendered from the evaluation templates with fresh random
 values (``make_eval_set.render``, seeded), written as JSON Lines; the letters Presidio reads
-are also written as a folder of text files, one letter each. senim is timed as a subprocess:
+are also written as a folder of text files, one letter each, scanned both out of the page
+cache (dropped before each run, as a folder not read for a while is) and in it (read just
+before). senim is timed as a subprocess:
 ``senim scan docs.jsonl --format jsonl`` (or the folder) from process start to exit, imports
 and model loading included. Presidio runs in its fastest mode, pattern recognizers only
 (``NoOpNlpEngine``), timed over its ``analyze`` loop alone (engine start-up excluded, in
@@ -27,6 +29,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +64,24 @@ def _as_files(docs: list[str], folder: Path) -> Path:
     for i, doc in enumerate(docs):
         (folder / f"doc{i:05d}.txt").write_text(doc, encoding="utf-8")
     return folder
+
+
+def evict(folder: Path) -> None:
+    """Drop the folder's files from the page cache (``POSIX_FADV_DONTNEED``), as a folder
+    not read for a while is: the shared machines senim is measured on drop a file's
+    pages 20-40 seconds after its last read, so between rounds they did unasked."""
+    for file in folder.iterdir():
+        fd = os.open(file, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def cache(folder: Path) -> None:
+    """Read every file of the folder, so that all of it is in the page cache."""
+    for file in folder.iterdir():
+        file.read_bytes()
 
 
 def time_senim(path: Path, out: Path, extra: list[str]) -> tuple[float, int]:
@@ -165,11 +186,15 @@ def main() -> None:
         "detectors incl. PERSON, writing); the letters Presidio reads are also scanned as a "
         f"folder of {args.presidio_docs:,} text files, one letter each (opening, encoding "
         "detection and decoding of every file included; consecutive short files are scanned "
-        "together). Presidio: `AnalyzerEngine` with `NoOpNlpEngine` "
+        "together), twice: with the files' pages dropped from the page cache before each run "
+        "(`posix_fadvise(DONTNEED)`: read from the disk, as a folder not read for a while is; "
+        "these shared machines drop a file's pages 20-40 s after its last read) and with "
+        "every file read just before (cached). Presidio: `AnalyzerEngine` with "
+        "`NoOpNlpEngine` "
         "(pattern recognizers only, no PERSON), its `analyze` loop only (engine start-up "
         f"excluded), on the first {args.presidio_docs:,} documents of each set. Every time "
         f"is the best of {args.repeat} runs; the runs alternate between the engines (one "
-        "Presidio loop, one senim run on both cores, one on one core, then again), so a drift "
+        "Presidio loop, then each senim row once, then again), so a drift "
         "in the machine's speed during the script slows both sides alike.",
         "",
         "| documents | engine | count | seconds | documents/s | findings | senim / Presidio |",
@@ -194,16 +219,37 @@ def main() -> None:
         if engine is not None:
             engine.analyze(text=p_docs[0], language="en")  # warm-up
         # the letters Presidio reads, also as one text file each: a folder of documents
-        hows: list[tuple[str, list[str], Path, int]] = [
-            ("default: both cores", [], path, n),
-            ("`--workers 1`", ["--workers", "1"], path, n),
+        # (how, options, input, documents, what is done first, the set it counts for)
+        hows: list[tuple[str, list[str], Path, int, Callable[[Path], None] | None, str]] = [
+            ("default: both cores", [], path, n, None, label),
+            ("`--workers 1`", ["--workers", "1"], path, n, None, label),
         ]
         if label == "letters":
             folder = _as_files(p_docs, WORK / f"{label}-files")
             files = f"{p_n:,} files"
+            if hasattr(os, "posix_fadvise"):
+                cold = "not in the page cache"
+                hows += [
+                    (f"{files}, {cold}, both cores", [], folder, p_n, evict, f"{files}, {cold}"),
+                    (f"{files}, {cold}, `--workers 1`", ["--workers", "1"], folder, p_n, evict, ""),
+                ]
             hows += [
-                (f"{files}, default: both cores", [], folder, p_n),
-                (f"{files}, `--workers 1`", ["--workers", "1"], folder, p_n),
+                (
+                    f"{files}, in the page cache, both cores",
+                    [],
+                    folder,
+                    p_n,
+                    cache,
+                    f"{files}, in the page cache",
+                ),
+                (
+                    f"{files}, in the page cache, `--workers 1`",
+                    ["--workers", "1"],
+                    folder,
+                    p_n,
+                    cache,
+                    "",
+                ),
             ]
         # rounds alternate the engines, so a machine whose speed drifts during the run
         # (shared hosts do) slows both sides alike; each side's best round is reported
@@ -211,8 +257,10 @@ def main() -> None:
         for _ in range(args.repeat):
             if engine is not None:
                 runs.setdefault("presidio", []).append(time_presidio(engine, p_docs))
-            for k, (how, extra, where, _count) in enumerate(hows):
+            for k, (how, extra, where, _count, first, _set) in enumerate(hows):
                 out = WORK / f"out-{label}-{k}.jsonl"
+                if first is not None:
+                    first(where)
                 runs.setdefault(how, []).append(time_senim(where, out, extra))
         presidio = min(runs["presidio"]) if engine is not None else None
         p_rate = p_n / presidio[0] if presidio is not None else None
@@ -225,11 +273,11 @@ def main() -> None:
             print(
                 f"{label}, both cores, ratio per round: {min(per_round):.1f}-{max(per_round):.1f}x"
             )
-        for how, extra, where, count in hows:
+        for how, extra, _where, count, _first, counted in hows:
             elapsed, findings = min(runs[how])
             rate = count / elapsed
-            if p_rate is not None and not extra:  # both cores: what the target is about
-                ratios[label if where == path else f"{count:,} files"] = rate / p_rate
+            if p_rate is not None and counted:  # both cores: what the target is about
+                ratios[counted] = rate / p_rate
             if label == "sentences":
                 budget["one core" if extra else "both cores"] = elapsed / n
             print(

@@ -1,4 +1,4 @@
-"""Walking folders: order, what is left out and why, special files."""
+"""Walking folders: order, what is left out and why, special files, read-ahead hints."""
 
 from __future__ import annotations
 
@@ -155,3 +155,42 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(
     assert "Permission denied" in report.problems[0].message("en")
     assert report.entity_counts == {"KZ_IIN": 1}
     assert [s.status for s in report.sources] == ["ok", "failed"]
+
+
+def test_files_are_hinted_once_each_a_bounded_way_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = 3 * _files._HINT_AHEAD + 7
+    for i in range(files):
+        (tmp_path / f"f{i:04d}.txt").write_text(f"ИИН {IIN} {i}\n", encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
+    events: list[tuple[str, str]] = []
+    monkeypatch.setattr(_files, "_hint", lambda path: events.append(("hint", path)))
+    real_open = _files.open_blob
+
+    def opening(blob: object, **kwargs: object) -> object:
+        events.append(("open", str(blob.path)))  # type: ignore[attr-defined]
+        return real_open(blob, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_files, "open_blob", opening)
+    if _files._WILL_NEED is None:  # pragma: no cover - no hints on this system
+        monkeypatch.setattr(_files, "_WILL_NEED", 3)
+    names = [s.name for s in iter_sources([tmp_path]) if not isinstance(s, InputError)]
+    listed = [p for p in _folder_files(tmp_path) if isinstance(p, str)]
+    assert names == listed  # the same items in the same order
+    hints = [p for kind, p in events if kind == "hint"]
+    assert hints == listed  # each file once, in order
+    for k, (kind, path) in enumerate(events):
+        if kind == "open":
+            hinted = sum(1 for e in events[:k] if e[0] == "hint")
+            opened = sum(1 for e in events[:k] if e[0] == "open")
+            assert ("hint", path) in events[:k]
+            assert hinted - opened <= _files._HINT_AHEAD + 1
+
+
+@posix_only
+def test_a_hint_never_waits_on_a_pipe(tmp_path: Path, watchdog: None) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    if _files._WILL_NEED is not None:
+        _files._hint(str(tmp_path / "pipe"))  # returns at once, nothing raised
+    _files._hint(str(tmp_path / "missing"))  # left to the real open to report
