@@ -222,7 +222,7 @@ def main() -> None:
         # (how, options, input, documents, what is done first, the set it counts for)
         hows: list[tuple[str, list[str], Path, int, Callable[[Path], None] | None, str]] = [
             ("default: both cores", [], path, n, None, label),
-            ("`--workers 1`", ["--workers", "1"], path, n, None, label),
+            ("`--workers 1`", ["--workers", "1"], path, n, None, ""),
         ]
         if label == "letters":
             folder = _as_files(p_docs, WORK / f"{label}-files")
