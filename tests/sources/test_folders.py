@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,28 @@ def test_the_walk_keeps_the_order_and_the_rules_of_before(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert list(_folder_files(tmp_path)) == _os_walk_order(tmp_path)
+
+
+def test_a_folder_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
+    depth = sys.getrecursionlimit() + 100
+    folder = tmp_path
+    try:
+        for _ in range(depth):  # one by one: makedirs recurses as deep
+            folder = folder / "d"
+            folder.mkdir()
+    except OSError:  # pragma: no cover - a file system with a shorter path limit
+        pytest.skip("the file system refuses paths this long")
+    (folder / "deep.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("x", encoding="utf-8")
+    try:
+        listed = list(_folder_files(tmp_path))
+    finally:  # removed one by one as well (rmtree recurses)
+        (folder / "deep.txt").unlink()
+        while folder != tmp_path:
+            folder.rmdir()
+            folder = folder.parent
+    deep = str(tmp_path / os.path.join(*["d"] * depth) / "deep.txt")
+    assert listed == [str(tmp_path / "top.txt"), deep]
 
 
 @posix_only

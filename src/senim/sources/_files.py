@@ -403,18 +403,18 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
     (``d_type``), without a ``stat`` per file.
     """
     here = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0  # not "./a.txt"
-
-    def walk(top: str) -> Iterator[str | Skipped | InputError]:
+    pending = [os.fspath(folder)]  # folders still to list, the next one last (no recursion)
+    while pending:
+        top = pending.pop()
         try:
             with os.scandir(top) as listing:
                 entries = sorted(
                     (e for e in listing if not e.name.startswith(".")), key=lambda e: e.name
                 )
         except OSError as exc:
-            yield InputError(
-                "source.folder_unreadable", source=top[here:], reason=exc.strerror or str(exc)
-            )
-            return
+            reason = exc.strerror or str(exc)
+            yield InputError("source.folder_unreadable", source=top[here:] or top, reason=reason)
+            continue
         folders = []
         for entry in entries:
             name = entry.name
@@ -435,10 +435,7 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
                     if _plain(entry)
                     else Skipped(name=entry.path[here:], reason="source.skipped_special")
                 )
-        for sub in folders:
-            yield from walk(sub)
-
-    yield from walk(os.fspath(folder))
+        pending.extend(reversed(folders))
 
 
 _HINT_AHEAD = 128
