@@ -42,6 +42,16 @@ def test_message_rendering_and_language_resolution(monkeypatch: pytest.MonkeyPat
     assert resolve_lang("fr") == "en"
 
 
+def test_a_path_that_is_not_utf8_renders_as_escapes() -> None:
+    """Python holds a file name's non-UTF-8 bytes as lone surrogates, which no output can
+    write: a message names them as ``\\xNN``, the rest of the name as it is."""
+    path = "папка/\udcff\udcfeклиент.txt"  # b"\xff\xfe" in a cp1251-era name
+    for lang in LANGS:
+        text = message("error.path_not_found", lang, path=path)
+        text.encode("utf-8")  # writable anywhere
+        assert text.startswith("папка/\\xff\\xfeклиент.txt: ")
+
+
 def test_no_cyrillic_in_english_messages() -> None:
     offenders = [
         k

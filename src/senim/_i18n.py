@@ -49,4 +49,13 @@ def message(key: str, lang: str | None = None, /, **params: object) -> str:
     if entry is None:
         return key
     template = entry.get(resolve_lang(lang)) or entry.get(DEFAULT_LANG) or key
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    text = template.format(**params)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a path whose bytes are not UTF-8 (Python holds them as lone surrogates, which no
+        # output can write): those bytes as \xNN escapes, as senim names such files
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text

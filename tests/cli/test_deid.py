@@ -25,6 +25,31 @@ def test_deid_default_tags(tmp_path: Path) -> None:
     assert (tmp_path / "out.txt").read_text("utf-8") == "ИИН <KZ_IIN>\n"
 
 
+def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """A cp1251 file name (copied from Windows) ended with an internal error (exit 70)
+    when the summary named it; now its bytes are named as escapes."""
+    import json
+    import os
+
+    name = os.fsdecode("клиенты".encode("cp1251") + b".txt")
+    src = tmp_path / name
+    try:
+        src.write_text("ИИН 900101300007\n", "utf-8")
+    except (OSError, UnicodeEncodeError):  # pragma: no cover - UTF-8 names only
+        pytest.skip("this file system takes UTF-8 names only")
+    out = tmp_path / ("out-" + name)
+    summary = tmp_path / "s.json"
+    args = ["deid", str(src), "--out", str(out), "--summary", str(summary)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == "ИИН <KZ_IIN>\n"
+    escaped = "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.txt"
+    assert json.loads(summary.read_text("utf-8"))["input"].endswith(escaped)
+    missing = runner.invoke(app, ["deid", str(tmp_path / ("no-" + name)), "--out", str(out)])
+    assert missing.exit_code == 2
+    assert "no-" + escaped in missing.output
+
+
 def test_plan_then_apply_with_vault_then_reidentify(tmp_path: Path, key_file: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("iin,comment\n900101300007,ok\n", "utf-8")

@@ -15,6 +15,7 @@ from tests.sources._build import IIN
 from senim.discovery._api import scan_paths
 from senim.errors import InputError
 from senim.sources import _files
+from senim.sources._blob import shown
 from senim.sources._files import Skipped, _folder_files, iter_sources
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -79,19 +80,20 @@ def test_a_folder_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> N
     depth = sys.getrecursionlimit() + 100
     folder = tmp_path
     try:
-        for _ in range(depth):  # one by one: makedirs recurses as deep
-            folder = folder / "d"
-            folder.mkdir()
-    except OSError:  # pragma: no cover - a file system with a shorter path limit
-        pytest.skip("the file system refuses paths this long")
-    (folder / "deep.txt").write_text("x", encoding="utf-8")
-    (tmp_path / "top.txt").write_text("x", encoding="utf-8")
-    try:
+        try:
+            for _ in range(depth):  # one by one: makedirs recurses as deep
+                folder = folder / "d"
+                folder.mkdir()
+        except OSError:  # pragma: no cover - a file system with a shorter path limit
+            pytest.skip("the file system refuses paths this long")
+        (folder / "deep.txt").write_text("x", encoding="utf-8")
+        (tmp_path / "top.txt").write_text("x", encoding="utf-8")
         listed = list(_folder_files(tmp_path))
-    finally:  # removed one by one as well (rmtree recurses)
-        (folder / "deep.txt").unlink()
+    finally:  # removed one by one as well (shutil.rmtree recurses, and pytest uses it)
+        (folder / "deep.txt").unlink(missing_ok=True)
         while folder != tmp_path:
-            folder.rmdir()
+            if folder.exists():
+                folder.rmdir()
             folder = folder.parent
     deep = str(tmp_path / os.path.join(*["d"] * depth) / "deep.txt")
     assert listed == [str(tmp_path / "top.txt"), deep]
@@ -217,3 +219,50 @@ def test_a_hint_never_waits_on_a_pipe(tmp_path: Path, watchdog: None) -> None:
     if _files._WILL_NEED is not None:
         _files._hint(str(tmp_path / "pipe"))  # returns at once, nothing raised
     _files._hint(str(tmp_path / "missing"))  # left to the real open to report
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"plain.txt", "plain.txt"),
+        ("клиенты/қала.csv".encode(), "клиенты/қала.csv"),
+        ("клиенты".encode("cp1251") + b".csv", "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.csv"),
+        ("папка/".encode() + b"\xff\xfe.txt", "папка/\\xff\\xfe.txt"),
+    ],
+)
+def test_names_are_text_every_output_can_hold(raw: bytes, expected: str) -> None:
+    assert shown(os.fsdecode(raw)) == expected
+    assert shown(Path(os.fsdecode(raw))) == expected
+
+
+@pytest.fixture
+def badly_named(tmp_path: Path) -> Path:
+    """A folder holding a file whose name is cp1251 bytes, as copied from Windows."""
+    name = os.fsdecode("клиенты".encode("cp1251") + b".txt")
+    try:
+        (tmp_path / name).write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    except (OSError, UnicodeEncodeError):  # pragma: no cover - a file system of UTF-8 names
+        pytest.skip("this file system takes UTF-8 names only")
+    (tmp_path / "ok.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "html"])
+def test_a_file_name_that_is_not_utf8_is_scanned_and_named(badly_named: Path, fmt: str) -> None:
+    """Such a name ended every scan with an internal error (exit 70): Arrow, JSON and the
+    terminal cannot hold it. Now the file is scanned and named with its bytes escaped."""
+    from typer.testing import CliRunner
+
+    from senim.cli import app
+
+    out = badly_named.parent / f"{badly_named.name}-report.{fmt}"
+    result = CliRunner().invoke(app, ["scan", str(badly_named), "-f", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    if fmt != "table":  # the table sums up; the others name every source
+        assert "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.txt" in text.replace("\\\\", "\\")
+    report = scan_paths([badly_named], workers=1)
+    assert report.entity_counts == {"KZ_IIN": 2}
+    assert sorted(Path(s.name).name for s in report.sources) == sorted(
+        ["ok.txt", "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.txt"]
+    )

@@ -28,6 +28,7 @@ from senim.discovery import Scanner
 from senim.discovery._scanner import RESERVED
 from senim.errors import InputError, UsageError
 from senim.sources import CsvFileSource, open_file
+from senim.sources._blob import shown
 
 __all__ = ["DeidResult", "Format", "deidentify_file", "file_format", "plan_file"]
 
@@ -98,7 +99,7 @@ def deidentify_file(
     src, dst = Path(src), Path(dst)
     fmt = _check_paths(src, dst)
     deid = deidentifier or Deidentifier()
-    result = DeidResult(input=str(src), output=str(dst), format=fmt, summary=deid.summary)
+    result = DeidResult(input=shown(src), output=shown(dst), format=fmt, summary=deid.summary)
     writer = {
         "text": _text,
         "csv": _csv,
@@ -263,8 +264,8 @@ def _load_json_records(src: Path, fmt: str) -> tuple[list[Any], str]:
         except json.JSONDecodeError:
             bad.append(lineno)
     if bad:
-        shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
-        raise InputError("source.bad_json_lines", source=str(src), count=len(bad), lines=shown)
+        listed = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
+        raise InputError("source.bad_json_lines", source=str(src), count=len(bad), lines=listed)
     return records, "lines"
 
 
@@ -305,8 +306,8 @@ def _jsonl(src: Path, dst: Path, deid: Deidentifier, progress: Callable[[int], N
             "source.decode_failed", source=str(src), encoding="utf-8", reason=exc.reason
         ) from exc
     if bad:  # never copy an unparseable line through: it could hold anything
-        shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
-        raise InputError("source.bad_json_lines", source=str(src), count=len(bad), lines=shown)
+        listed = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
+        raise InputError("source.bad_json_lines", source=str(src), count=len(bad), lines=listed)
     return count
 
 

@@ -23,12 +23,29 @@ from senim.sources._decode import SAMPLE_BYTES, detect_encoding
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
 
-__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "spooled_copy"]
+__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "shown", "spooled_copy"]
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
 
 SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as senim names it: the path itself, or, when its bytes are not UTF-8 (a
+    file named on a system with another encoding: cp1251 or cp866 names copied from
+    Windows, a zip unpacked by a tool that kept the bytes), those bytes as ``\\xNN``
+    escapes. A name goes into JSON, Arrow and the terminal, which hold text only (Python
+    keeps such bytes as lone surrogates, which none of them can encode); the file itself
+    is still opened by its real path."""
+    text = os.fspath(path)
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
 
 
 class Blob(Protocol):
@@ -74,7 +91,7 @@ class FileBlob:
 
     @property
     def name(self) -> str:
-        return self.display or str(self.path)
+        return self.display or shown(self.path)
 
     @property
     def filename(self) -> str:

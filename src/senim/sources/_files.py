@@ -32,6 +32,7 @@ from senim.sources._blob import (
     SpooledBlob,
     _Wrapper,
     read_error,
+    shown,
     spooled_copy,
 )
 from senim.sources._csv import CsvFileSource
@@ -288,9 +289,9 @@ def iter_sources(
             mode = os.stat(path).st_mode
         except OSError as exc:
             if not path.is_symlink() and isinstance(exc, FileNotFoundError):
-                yield InputError("error.path_not_found", path=str(raw))
+                yield InputError("error.path_not_found", path=shown(raw))
             else:  # a broken link, a folder above that cannot be searched, ...
-                yield read_error(str(raw), exc)
+                yield read_error(shown(raw), exc)
             continue
         if stat.S_ISDIR(mode):
             for item in _read_ahead(_folder_files(path)):
@@ -347,9 +348,9 @@ def _stream_source(path: str, limits: ArchiveLimits | None) -> Iterator[Source |
     has one, else from the bytes. Opening waits for a writer, as ``cat`` does."""
     try:
         with open(path, "rb") as stream:
-            yield from _spooled_source(stream, path, os.path.basename(path), limits)
+            yield from _spooled_source(stream, shown(path), os.path.basename(path), limits)
     except OSError as exc:
-        yield read_error(path, exc)
+        yield read_error(shown(path), exc)
 
 
 def _spooled_source(
@@ -413,7 +414,8 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
                 )
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            yield InputError("source.folder_unreadable", source=top[here:] or top, reason=reason)
+            name = shown(top[here:] or top)
+            yield InputError("source.folder_unreadable", source=name, reason=reason)
             continue
         folders = []
         for entry in entries:
@@ -426,14 +428,14 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
                 if name in _META_DIRS:
                     continue
                 if entry.is_symlink():
-                    yield Skipped(name=entry.path[here:], reason="source.skipped_link")
+                    yield Skipped(name=shown(entry.path[here:]), reason="source.skipped_link")
                 else:
                     folders.append(entry.path)
             elif not (name in _META_FILES or name.startswith(_META_PREFIXES)):
                 yield (
                     entry.path[here:]
                     if _plain(entry)
-                    else Skipped(name=entry.path[here:], reason="source.skipped_special")
+                    else Skipped(name=shown(entry.path[here:]), reason="source.skipped_special")
                 )
         pending.extend(reversed(folders))
 
@@ -511,14 +513,14 @@ def _one(
         yield exc
         return
     except OSError as exc:
-        yield read_error(str(path), exc)
+        yield read_error(shown(path), exc)
         return
     except Exception as exc:  # an unexpected reader failure never stops the other paths
         if os.environ.get("SENIM_DEBUG", "") not in ("", "0"):
             raise
-        yield InputError("source.parse_failed", source=str(path), reason=first_line(exc))
+        yield InputError("source.parse_failed", source=shown(path), reason=first_line(exc))
         return
     if source is None:
-        yield Skipped(name=str(path), reason="source.skipped_binary")
+        yield Skipped(name=shown(path), reason="source.skipped_binary")
     else:
         yield source
