@@ -5,7 +5,9 @@ Kept to one Spark session and two jobs (JVM start-up dominates).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,13 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (root / "notes.txt").write_text(f"Клиент ИИН {IINS[1]}, тел. +7 701 123 45 67\n")
     (root / "empty.csv").write_bytes(b"")
+    # a cp1251 file name (copied from Windows) and a named pipe (never opened)
+    with contextlib.suppress(OSError, UnicodeEncodeError):  # file systems of UTF-8 names
+        (root / os.fsdecode("клиенты".encode("cp1251") + b".txt")).write_text(
+            f"ИИН {IINS[2]}\n", encoding="utf-8"
+        )
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "queue.txt")
     return root
 
 
@@ -70,6 +79,10 @@ def test_spark_finds_exactly_what_local_finds(spark: Any, lake: Path) -> None:
         (s.name, s.status, s.records, s.findings) for s in local.sources
     ]
     assert [p.key for p in distributed.problems] == [p.key for p in local.problems]
+    assert [s.skipped for s in distributed.sources] == [s.skipped for s in local.sources]
+    statuses = {Path(s.name).name: s.status for s in distributed.sources}
+    assert statuses.get("\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.txt", "ok") == "ok"
+    assert statuses.get("queue.txt", "skipped") == "skipped"
     assert [(c.source, c.column, c.rows, c.entities) for c in distributed.columns] == [
         (c.source, c.column, c.rows, c.entities) for c in local.columns
     ]

@@ -35,6 +35,7 @@ from senim.engine._batch import scan_unit
 from senim.engine._sink import FindingsSink, StreamedScanReport
 from senim.errors import InputError, UsageError
 from senim.sources._base import Source, first_line, problems_of
+from senim.sources._blob import shown
 from senim.sources._files import Skipped
 
 __all__ = ["ROW_GROUPS_PER_UNIT", "scan_paths_spark"]
@@ -45,7 +46,9 @@ ROW_GROUPS_PER_UNIT = 4
 _UNIT_SCHEMA = pa.schema(
     [
         ("unit", pa.int64()),
-        ("path", pa.string()),
+        # bytes: a file name that is not UTF-8 crosses the JVM intact (as text it came to
+        # the executor with U+FFFD for its bytes, and the file was not found)
+        ("path", pa.binary()),
         ("rg_start", pa.int64()),
         ("rg_end", pa.int64()),
     ]
@@ -163,12 +166,12 @@ def _list(spark: Any, raw: str) -> Iterator[str | InputError | Skipped]:
 
 def _units(
     report: StreamedScanReport, spark: Any, paths: Sequence[str]
-) -> list[tuple[_Unit, Source]]:
+) -> list[tuple[_Unit, Source, SourceResult]]:
     import pyarrow.parquet as pq
 
     from senim.sources._parquet import ParquetFileSource
 
-    units: list[tuple[_Unit, Source]] = []
+    units: list[tuple[_Unit, Source, SourceResult]] = []
     for raw in paths:
         for item in _list(spark, raw):
             if isinstance(item, Skipped):
@@ -190,13 +193,15 @@ def _units(
             except InputError as exc:
                 report.problems.append(exc)
                 report.sources.append(
-                    SourceResult(name=item, kind="-", format="-", status="failed", problem=exc)
+                    SourceResult(
+                        name=shown(item), kind="-", format="-", status="failed", problem=exc
+                    )
                 )
                 continue
             if source is None:
                 report.sources.append(
                     SourceResult(
-                        name=item,
+                        name=shown(item),
                         kind="-",
                         format="-",
                         status="skipped",
@@ -204,6 +209,11 @@ def _units(
                     )
                 )
                 continue
+            # listed in the order of the input, as the local engine lists its sources
+            result = SourceResult(
+                name=source.name, kind=source.kind, format=source.format, size=source.size
+            )
+            report.sources.append(result)
             groups = 0
             if isinstance(source, ParquetFileSource) and source.size:
                 try:
@@ -215,9 +225,9 @@ def _units(
             if groups > ROW_GROUPS_PER_UNIT:
                 for start in range(0, groups, ROW_GROUPS_PER_UNIT):
                     end = min(groups, start + ROW_GROUPS_PER_UNIT)
-                    units.append((_Unit(len(units), item, start, end), source))
+                    units.append((_Unit(len(units), item, start, end), source, result))
             else:
-                units.append((_Unit(len(units), item), source))
+                units.append((_Unit(len(units), item), source, result))
     return units
 
 
@@ -230,7 +240,7 @@ def _scan_units(scanner_blob: bytes) -> Any:
         scanner: Scanner = pickle.loads(scanner_blob)
         for units in batches:
             for row in units.to_pylist():
-                unit, path = int(row["unit"]), str(row["path"])
+                unit, path = int(row["unit"]), os.fsdecode(row["path"])
                 seq = 0
                 records = 0
                 problems: list[InputError] = []
@@ -346,16 +356,9 @@ def scan_paths_spark(
     import time
 
     started = time.perf_counter()
-    units = _units(report, session, texts)
-    results: dict[int, SourceResult] = {}
-    for unit, source in units:
-        if unit.rg_start > 0:
-            continue
-        result = SourceResult(
-            name=source.name, kind=source.kind, format=source.format, size=source.size
-        )
-        report.sources.append(result)
-        results[unit.unit] = result
+    listed = _units(report, session, texts)
+    units = [(unit, source) for unit, source, _ in listed]
+    results = {unit.unit: result for unit, _, result in listed if unit.rg_start <= 0}
     owner = {}
     current = -1
     for unit, _ in units:
@@ -439,7 +442,7 @@ def _run(
     from pyspark.sql.pandas.types import from_arrow_schema
 
     rows = [
-        {"unit": u.unit, "path": u.path, "rg_start": u.rg_start, "rg_end": u.rg_end}
+        {"unit": u.unit, "path": os.fsencode(u.path), "rg_start": u.rg_start, "rg_end": u.rg_end}
         for u, _ in units
     ]
     frame = session.createDataFrame(rows, schema=from_arrow_schema(_UNIT_SCHEMA))
