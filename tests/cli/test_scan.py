@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable
@@ -182,6 +183,27 @@ def test_named_pipes_and_folder_links_are_named_one_line_per_reason(
     assert sources[str(data / "queue.txt")]["status"] == "skipped"
     assert sources[str(data / "queue.txt")]["problem"] == special
     assert str(elsewhere / "more.txt") not in sources  # the link was not followed
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "html", "table"])
+def test_output_to_a_folder_is_refused_before_scanning(
+    runner: CliRunner, data: Path, tmp_path_factory: pytest.TempPathFactory, fmt: str
+) -> None:
+    """``--output`` naming a folder: exit 2 with the reason, in every format. JSON Lines
+    failed with an internal error (exit 70) once the scan was done, and left its partial
+    file beside the folder."""
+    where = tmp_path_factory.mktemp("out")
+    folder = where / "reports"
+    folder.mkdir()
+    result = runner.invoke(app, ["scan", str(data), "-f", fmt, "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    expected = message(
+        "error.output_write", "en", path=str(folder), reason=os.strerror(errno.EISDIR)
+    )
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in where.iterdir()) == ["reports"]  # nothing left beside it
+    assert not any(folder.iterdir())
 
 
 def test_standard_input_with_files(runner: CliRunner, data: Path) -> None:

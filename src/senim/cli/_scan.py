@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import sys
@@ -56,6 +58,8 @@ class _JsonlOut:
             self.text = sys.stdout
             self.fh = getattr(sys.stdout, "buffer", None)
         else:
+            if os.path.isdir(path):  # found now, not once the whole scan is done
+                raise InputError("error.output_write", path=path, reason=os.strerror(errno.EISDIR))
             # a hidden partial file (folders skip hidden files, so a scan never reads its own
             # output), renamed when the scan is done
             head, tail = os.path.split(path)
@@ -88,7 +92,14 @@ class _JsonlOut:
             return
         self.fh.close()
         if ok:
-            os.replace(self.partial, self.path)
+            try:
+                os.replace(self.partial, self.path)
+            except OSError as exc:  # the path became a folder, its folder went away, ...
+                with contextlib.suppress(OSError):
+                    os.unlink(self.partial)
+                raise InputError(
+                    "error.output_write", path=self.path, reason=exc.strerror or str(exc)
+                ) from exc
         else:
             os.unlink(self.partial)
 
