@@ -228,6 +228,11 @@ def test_a_hint_never_waits_on_a_pipe(tmp_path: Path, watchdog: None) -> None:
         ("клиенты/қала.csv".encode(), "клиенты/қала.csv"),
         ("клиенты".encode("cp1251") + b".csv", "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.csv"),
         ("папка/".encode() + b"\xff\xfe.txt", "папка/\\xff\\xfe.txt"),
+        (b"\x1b[2Jred\x1b[0m.txt", "\\x1b[2Jred\\x1b[0m.txt"),  # would reach the terminal
+        ("жол\nжаңа\tқатар.txt".encode(), "жол\\x0aжаңа\\x09қатар.txt"),
+        (b"bell\x07\x7f.txt", "bell\\x07\\x7f.txt"),
+        ("a\u0085b".encode(), "a\\x85b"),  # C1 control
+        ("имя файла.txt".encode(), "имя файла.txt"),  # spaces are fine
     ],
 )
 def test_names_are_text_every_output_can_hold(raw: bytes, expected: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -31,21 +32,28 @@ SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def shown(path: str | os.PathLike[str]) -> str:
-    """``path`` as senim names it: the path itself, or, when its bytes are not UTF-8 (a
-    file named on a system with another encoding: cp1251 or cp866 names copied from
-    Windows, a zip unpacked by a tool that kept the bytes), those bytes as ``\\xNN``
-    escapes. A name goes into JSON, Arrow and the terminal, which hold text only (Python
-    keeps such bytes as lone surrogates, which none of them can encode); the file itself
-    is still opened by its real path."""
+    """``path`` as senim names it: the path itself, with ``\\xNN`` escapes for bytes that
+    are not UTF-8 and for control characters.
+
+    Bytes that are not UTF-8 come from names made on a system with another encoding
+    (cp1251 or cp866 names copied from Windows, a zip unpacked by a tool that kept the
+    bytes): Python keeps them as lone surrogates, which JSON, Arrow and the terminal cannot
+    encode. Control characters (an escape sequence, a new line) in a file name would
+    reach the terminal of whoever reads the report, where they can rewrite what is shown.
+    The file itself is still opened by its real path.
+    """
     text = os.fspath(path)
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", "backslashreplace")
-    return text
+        text = os.fsencode(text).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Blob(Protocol):
