@@ -9,6 +9,7 @@ through :func:`message`.
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from importlib import resources
 from typing import Literal, cast, get_args
@@ -36,6 +37,36 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as senim names it: the path itself, with ``\\xNN`` escapes for bytes that
+    are not UTF-8 and for control characters.
+
+    Bytes that are not UTF-8 come from names made on a system with another encoding
+    (cp1251 or cp866 names copied from Windows, a zip unpacked by a tool that kept the
+    bytes): Python keeps them as lone surrogates, which JSON, Arrow and the terminal cannot
+    encode. Control characters (an escape sequence, a new line) in a file name would
+    reach the terminal of whoever reads the report, where they can rewrite what is shown.
+    The file itself is still opened by its real path.
+    """
+    text = os.fspath(path)
+    if text.isascii() and text.isprintable():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _escaped_bytes(text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _escaped_bytes(text: str) -> str:
+    """``text`` with the bytes Python keeps as lone surrogates (``surrogateescape``, as
+    ``os.fsdecode`` gives them) written as ``\\xNN``."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def resolve_lang(lang: str | None = None) -> Lang:
     """Pick a language: explicit value, then ``$SENIM_LANG``, then English."""
     value = (lang or os.environ.get("SENIM_LANG") or DEFAULT_LANG).strip().lower()
@@ -56,6 +87,6 @@ def message(key: str, lang: str | None = None, /, **params: object) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         # a path whose bytes are not UTF-8 (Python holds them as lone surrogates, which no
-        # output can write): those bytes as \xNN escapes, as senim names such files
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        # output can write): those bytes as \xNN escapes, as :func:`shown` names such files
+        text = _escaped_bytes(text)
     return text

@@ -43,6 +43,21 @@ def test_classify_json_for_several_cards_and_one_pack() -> None:
     assert data["results"][1]["packs"][0]["risk_level"] == "medium"
 
 
+def test_a_card_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Named with its bytes escaped (the JSON held the raw byte, or U+FFFD)."""
+    import os
+
+    card = tmp_path / os.fsdecode("карта".encode("cp1251") + b".yaml")
+    try:
+        card.write_bytes(Path(CHATBOT).read_bytes())
+    except (OSError, UnicodeEncodeError):  # pragma: no cover - UTF-8 names only
+        pytest.skip("this file system takes UTF-8 names only")
+    result = runner.invoke(app, ["classify", str(card), "-f", "json", "--as-of", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    source = json.loads(result.stdout)["results"][0]["card"]["source"]
+    assert source == str(tmp_path / "\\xea\\xe0\\xf0\\xf2\\xe0.yaml")
+
+
 def test_classify_html_to_file_in_russian(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     result = runner.invoke(app, ["classify", MALL, "-f", "html", "-o", str(out), "--lang", "ru"])

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from tests.sources._build import IIN
 
+from senim._i18n import shown
 from senim.discovery._api import scan_paths
 from senim.errors import InputError
 from senim.sources import _files
-from senim.sources._blob import shown
 from senim.sources._files import Skipped, _folder_files, iter_sources
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from senim._i18n import message, resolve_lang
+from senim._i18n import message, resolve_lang, shown
 from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
 from senim.errors import CheckFailed, UsageError
 
@@ -98,7 +98,7 @@ def classify_command(
             raise UsageError("error.unknown_format", value=fail_on, choices=", ".join(FAIL_ON))
         day = _date(as_of)
         packs = load_packs(pack)
-        loaded = [(str(path), load_card(path)) for path in cards]
+        loaded = [(shown(path), load_card(path)) for path in cards]
         results = [classify(card, packs, source=src, as_of=day) for src, card in loaded]
         render = {
             "table": classification_table,
@@ -251,7 +251,7 @@ def card_validate(
                 message(
                     "risk.cli.card_valid",
                     lang,
-                    source=str(path),
+                    source=shown(path),
                     id=card.id,
                     version=card.schema_version,
                 )

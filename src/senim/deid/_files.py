@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from senim._i18n import shown
 from senim.deid._engine import Deidentifier, DeidSummary, _scannable
 from senim.deid._policy import Policy
 from senim.deid.operators import Keep
@@ -28,7 +29,6 @@ from senim.discovery import Scanner
 from senim.discovery._scanner import RESERVED
 from senim.errors import InputError, UsageError
 from senim.sources import CsvFileSource, open_file
-from senim.sources._blob import shown
 
 __all__ = ["DeidResult", "Format", "deidentify_file", "file_format", "plan_file"]
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from senim._i18n import shown
 from senim.discovery._model import FINDINGS_SCHEMA
 from senim.discovery._report import SourceResult
 from senim.discovery._scanner import Scanner
@@ -35,7 +36,6 @@ from senim.engine._batch import scan_unit
 from senim.engine._sink import FindingsSink, StreamedScanReport
 from senim.errors import InputError, UsageError
 from senim.sources._base import Source, first_line, problems_of
-from senim.sources._blob import shown
 from senim.sources._files import Skipped
 
 __all__ = ["ROW_GROUPS_PER_UNIT", "scan_paths_spark"]

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from senim._i18n import shown
 from senim.errors import InputError
 from senim.risk._card import SystemCard, card_field_types
 from senim.risk._classify import fingerprint
@@ -183,7 +184,7 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
 
 
 def _loaded(path: str | Path | None) -> _Loaded:
-    return _builtin() if path is None else _load(Path(path), str(path))
+    return _builtin() if path is None else _load(Path(path), shown(path))
 
 
 def prefill(
@@ -215,7 +216,7 @@ def load_answers(path: str | Path, questionnaire: Questionnaire) -> dict[str, st
         return {}
     if not isinstance(data, dict):
         raise CardInvalid(
-            source=str(path),
+            source=shown(path),
             problems=[Problem(field="", line=1, key="risk.assess.answers_not_mapping", params={})],
         )
     problems: list[Problem] = []
@@ -252,7 +253,7 @@ def load_answers(path: str | Path, questionnaire: Questionnaire) -> dict[str, st
             continue
         answers[key] = str(value)
     if problems:
-        raise CardInvalid(source=str(path), problems=problems)
+        raise CardInvalid(source=shown(path), problems=problems)
     return answers
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from senim._i18n import shown
 from senim.risk._classify import PackResult, classify
 from senim.risk._io import CardInvalid, parse_card, problems_from, read_document
 from senim.risk._pack import Pack
@@ -181,7 +182,7 @@ def load_golden_files(directory: Path) -> list[tuple[Path, _GoldenFile]]:
             files.append((path, _GoldenFile.model_validate(data)))
         except ValidationError as exc:
             raise CardInvalid(
-                source=str(path), problems=problems_from(exc, node, _GoldenFile)
+                source=shown(path), problems=problems_from(exc, node, _GoldenFile)
             ) from None
     return files
 
@@ -205,7 +206,7 @@ def run_golden(pack: Pack, directory: str | Path | None = None) -> GoldenReport:
             )
             cases.append(GoldenCase(name=golden.name, source=path.name, failures=failures))
             continue
-        result = classify(card, [pack], source=str(path), as_of=golden.as_of).packs[0]
+        result = classify(card, [pack], source=shown(path), as_of=golden.as_of).packs[0]
         failures = tuple(_check(result, expect))
         cases.append(GoldenCase(name=golden.name, source=path.name, failures=failures))
         if not failures:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from senim._i18n import message
+from senim._i18n import message, shown
 from senim.errors import InputError
 from senim.risk._card import SystemCard
 
@@ -64,7 +64,7 @@ def read_document(path: str | Path) -> tuple[Any, yaml.Node | None]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("risk.file.not_utf8", path=str(path)) from None
-    return parse_text(text, source=str(path), json_only=file.suffix.lower() == ".json")
+    return parse_text(text, source=shown(path), json_only=file.suffix.lower() == ".json")
 
 
 def parse_text(text: str, *, source: str, json_only: bool = False) -> tuple[Any, yaml.Node | None]:
@@ -232,4 +232,4 @@ def parse_card(data: Any, *, source: str, node: yaml.Node | None = None) -> Syst
 def load_card(path: str | Path) -> SystemCard:
     """Load and validate one card file (YAML or JSON)."""
     data, node = read_document(path)
-    return parse_card(data, source=str(path), node=node)
+    return parse_card(data, source=shown(path), node=node)

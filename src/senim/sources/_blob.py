@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -18,42 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from senim._i18n import shown
 from senim.errors import InputError
 from senim.sources._decode import SAMPLE_BYTES, detect_encoding
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
 
-__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "shown", "spooled_copy"]
+__all__ = ["Blob", "FileBlob", "GzipBlob", "SpooledBlob", "as_blob", "spooled_copy"]
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
 
 SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def shown(path: str | os.PathLike[str]) -> str:
-    """``path`` as senim names it: the path itself, with ``\\xNN`` escapes for bytes that
-    are not UTF-8 and for control characters.
-
-    Bytes that are not UTF-8 come from names made on a system with another encoding
-    (cp1251 or cp866 names copied from Windows, a zip unpacked by a tool that kept the
-    bytes): Python keeps them as lone surrogates, which JSON, Arrow and the terminal cannot
-    encode. Control characters (an escape sequence, a new line) in a file name would
-    reach the terminal of whoever reads the report, where they can rewrite what is shown.
-    The file itself is still opened by its real path.
-    """
-    text = os.fspath(path)
-    if text.isascii() and text.isprintable():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = os.fsencode(text).decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Blob(Protocol):

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
+from senim._i18n import shown
 from senim.errors import InputError
 from senim.sources._archive import ZipSource
 from senim.sources._base import Progress, Source, first_line
@@ -32,7 +33,6 @@ from senim.sources._blob import (
     SpooledBlob,
     _Wrapper,
     read_error,
-    shown,
     spooled_copy,
 )
 from senim.sources._csv import CsvFileSource
