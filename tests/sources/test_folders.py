@@ -271,3 +271,14 @@ def test_a_file_name_that_is_not_utf8_is_scanned_and_named(badly_named: Path, fm
     assert sorted(Path(s.name).name for s in report.sources) == sorted(
         ["ok.txt", "\\xea\\xeb\\xe8\\xe5\\xed\\xf2\\xfb.txt"]
     )
+
+
+def test_an_archive_member_named_with_control_characters(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as archive:
+        archive.writestr("a\x1b[31mred.txt", f"ИИН {IIN}\n")
+    report = scan_paths([tmp_path / "bundle.zip"], workers=1)
+    assert report.entity_counts == {"KZ_IIN": 1}
+    sources = {f.source for f in report.finding_list()}
+    assert sources == {f"{tmp_path / 'bundle.zip'}!a\\x1b[31mred.txt"}

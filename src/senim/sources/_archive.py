@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 import pyarrow as pa
 
+from senim._i18n import shown
 from senim.errors import InputError
 from senim.sources._base import SOURCE_COL, Progress, SourceKind, first_line, problems_of
 from senim.sources._blob import Blob, LimitedReader, SpooledBlob, _BlobSource, _Member
@@ -102,7 +103,7 @@ class ZipSource(_BlobSource):
             budget = self.limits.max_total_bytes
             level = self.blob.depth + 1
             for info in sorted(members, key=lambda i: i.filename):
-                display = f"{self.name}!{info.filename}"
+                display = f"{self.name}!{shown(info.filename)}"
                 base = info.filename.rsplit("/", 1)[-1]
                 if base.startswith((".", "__MACOSX")) or info.filename.startswith("__MACOSX/"):
                     continue
