@@ -52,6 +52,17 @@ def test_json_contract(csv_path: str) -> None:
     assert data["status"] == "fail"
 
 
+def test_group_names_are_never_read_as_markup(tmp_path: Path) -> None:
+    """A region named "[/x]" ended the table with an internal error (rich's MarkupError)."""
+    frame = make_decisions(rows=3000)
+    frame = frame.with_columns(pl.col("region").cast(pl.Utf8) + pl.lit(" [/x] [bold]"))
+    path = tmp_path / "decisions.csv"
+    frame.write_csv(path)
+    result = runner.invoke(app, ["audit", str(path), *BASE, "--sensitive", "region"])
+    assert result.exit_code == 0, result.output
+    assert "[/x] [bold]" in result.stdout
+
+
 def test_fail_on_exit_code(csv_path: str) -> None:
     args = ["audit", csv_path, *BASE, "--sensitive", "region", "--format", "json"]
     assert runner.invoke(app, args).exit_code == 0

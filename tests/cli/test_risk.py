@@ -58,6 +58,17 @@ def test_a_card_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert source == str(tmp_path / "\\xea\\xe0\\xf0\\xf2\\xe0.yaml")
 
 
+def test_card_text_is_never_read_as_markup(tmp_path: Path) -> None:
+    """A card named "Bot [/x]" ended the table with an internal error (MarkupError)."""
+    card = yaml.safe_load(Path(CHATBOT).read_text("utf-8"))
+    card["name"] = "Bot [/x] [bold]"
+    path = tmp_path / "card.yaml"
+    path.write_text(yaml.safe_dump(card, allow_unicode=True), "utf-8")
+    result = runner.invoke(app, ["classify", str(path), "--as-of", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    assert "Bot [/x] [bold]" in result.stdout
+
+
 def test_classify_html_to_file_in_russian(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     result = runner.invoke(app, ["classify", MALL, "-f", "html", "-o", str(out), "--lang", "ru"])

@@ -206,6 +206,21 @@ def test_output_to_a_folder_is_refused_before_scanning(
     assert not any(folder.iterdir())
 
 
+def test_names_from_the_data_are_never_read_as_markup(runner: CliRunner, tmp_path: Path) -> None:
+    """A CSV column named "iin[/bad]" ended the table with an internal error (MarkupError);
+    an escape sequence in it reached the terminal."""
+    data = tmp_path / "export[x].csv"
+    data.write_text("iin[/bad]\x1b[2J\n900101300007\n", encoding="utf-8")
+    missing = tmp_path / "gone[bold].csv"
+    out = tmp_path / "report.txt"
+    result = runner.invoke(app, ["scan", str(data), str(missing), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    table = out.read_text(encoding="utf-8")
+    assert "iin[/bad]\\x1b[2J" in table
+    assert "\x1b" not in table
+    assert f"{missing}: " in table
+
+
 def test_standard_input_with_files(runner: CliRunner, data: Path) -> None:
     result = runner.invoke(
         app, ["scan", "-", str(data / "letter.txt"), "-f", "jsonl"], input="ИИН 900101300007\n"

@@ -216,7 +216,16 @@ def render_table(report: FairnessReport, lang: str | None = None) -> str:
 
     code = resolve_lang(lang)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=160, highlight=False, soft_wrap=False, color_system=None)
+    # no markup: group names are the data's values ("[/x]" would end the render with a
+    # MarkupError), and nothing here is styled
+    console = Console(
+        file=buffer,
+        width=160,
+        highlight=False,
+        soft_wrap=False,
+        color_system=None,
+        markup=False,
+    )
     console.print(
         message(
             "audit.table.header",

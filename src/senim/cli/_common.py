@@ -68,9 +68,12 @@ def debug_enabled(flag: bool = False) -> bool:
 
 
 def report_problems(problems: list[str], lang: str | None) -> None:
+    from rich.markup import escape
+
     prefix = message("error.prefix", lang)
     for problem in problems:
-        stderr.print(f"[bold red]{prefix}:[/] {problem}", markup=True, highlight=False)
+        text = escape(problem)  # it names files and columns: never read as markup
+        stderr.print(f"[bold red]{prefix}:[/] {text}", markup=True, highlight=False)
 
 
 @contextmanager

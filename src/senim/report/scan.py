@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow as pa
 
 from senim._arrow import polars_frame
-from senim._i18n import message, resolve_lang
+from senim._i18n import message, resolve_lang, shown
 from senim.discovery._model import findings_from_batch
 from senim.discovery._report import ColumnSummary, ScanReport
 from senim.report._charts import BarChart, bar_chart_svg
@@ -170,7 +170,10 @@ def render_json(report: ScanReport, lang: str | None = None) -> str:
 
 def print_table(report: ScanReport, console: Console, lang: str | None = None) -> None:
     """A compact console view: entities, columns, then problems."""
-    from rich.table import Table  # imported here: the other formats never need rich
+    # imported here: the other formats never need rich
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
 
     def t(key: str, **kw: object) -> str:
         return message(key, lang, **kw)
@@ -193,8 +196,8 @@ def print_table(report: ScanReport, console: Console, lang: str | None = None) -
         for c in interesting:
             top = c.entities[0] if c.entities else None
             table.add_row(
-                c.source,
-                c.column,
+                Text(shown(c.source)),  # names from the data: never read as markup
+                Text(shown(c.column)),
                 str(c.rows),
                 top.entity if top else "—",
                 f"{100 * top.share:.1f}%" if top else "—",
@@ -204,7 +207,8 @@ def print_table(report: ScanReport, console: Console, lang: str | None = None) -
         console.print(table)
     for s in report.sources:
         if s.problem is not None:
-            console.print(f"[red]{message('error.prefix', lang)}:[/] {s.problem.message(lang)}")
+            problem = escape(s.problem.message(lang))  # it names files: never read as markup
+            console.print(f"[red]{message('error.prefix', lang)}:[/] {problem}")
     console.print(
         f"{len(report.sources)} {t('report.scan.total_sources')}, "
         f"{sum(s.records for s in report.sources)} {t('report.scan.total_records')}, "

@@ -42,8 +42,15 @@ def _t(key: str, lang: Lang, **params: object) -> str:
 
 
 def _console() -> Console:
+    # no markup: cards and golden files are the user's text ("[/x]" in a name would end
+    # the render with a MarkupError), and nothing here is styled
     return Console(
-        file=io.StringIO(), width=130, color_system=None, highlight=False, soft_wrap=False
+        file=io.StringIO(),
+        width=130,
+        color_system=None,
+        highlight=False,
+        soft_wrap=False,
+        markup=False,
     )
 
 
