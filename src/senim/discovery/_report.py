@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 
 from senim._arrow import polars_series
+from senim._i18n import message
 from senim.discovery._model import FINDINGS_SCHEMA, Finding, findings_from_batch
 from senim.errors import SenimError
 
@@ -68,6 +69,12 @@ class SourceResult:
     problem: SenimError | None = None
     skipped: str | None = None
     """Why a folder's file was left out (a message key), when ``status`` is ``"skipped"``."""
+
+    def reason(self, lang: str | None = None) -> str | None:
+        """Why the source was not (wholly) scanned: its problem, or why a folder left it out."""
+        if self.problem is not None:
+            return self.problem.message(lang)
+        return message(self.skipped, lang) if self.skipped else None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -29,8 +29,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from senim._i18n import shown
+from senim.discovery._api import _named
 from senim.discovery._model import FINDINGS_SCHEMA
-from senim.discovery._report import SourceResult
+from senim.discovery._report import SourceResult, SourceStatus
 from senim.discovery._scanner import Scanner
 from senim.engine._batch import scan_unit
 from senim.engine._sink import FindingsSink, StreamedScanReport
@@ -164,6 +165,24 @@ def _list(spark: Any, raw: str) -> Iterator[str | InputError | Skipped]:
         yield raw
 
 
+def _not_scanned(
+    report: StreamedScanReport,
+    name: str,
+    *,
+    problem: InputError | None = None,
+    skipped: str | None = None,
+) -> None:
+    """List a source that was not scanned: failed with ``problem``, or ``skipped`` (why)."""
+    if problem is not None:
+        report.problems.append(problem)
+    status: SourceStatus = "failed" if problem is not None else "skipped"
+    report.sources.append(
+        SourceResult(
+            name=name, kind="-", format="-", status=status, problem=problem, skipped=skipped
+        )
+    )
+
+
 def _units(
     report: StreamedScanReport, spark: Any, paths: Sequence[str]
 ) -> list[tuple[_Unit, Source, SourceResult]]:
@@ -175,39 +194,18 @@ def _units(
     for raw in paths:
         for item in _list(spark, raw):
             if isinstance(item, Skipped):
-                report.sources.append(
-                    SourceResult(
-                        name=item.name, kind="-", format="-", status="skipped", skipped=item.reason
-                    )
-                )
+                _not_scanned(report, item.name, skipped=item.reason)
                 continue
             if isinstance(item, InputError):
-                report.problems.append(item)
-                name = str(item.params.get("source") or raw)
-                report.sources.append(
-                    SourceResult(name=name, kind="-", format="-", status="failed", problem=item)
-                )
+                _not_scanned(report, _named(item) or raw, problem=item)
                 continue
             try:
                 source = _open(item)
             except InputError as exc:
-                report.problems.append(exc)
-                report.sources.append(
-                    SourceResult(
-                        name=shown(item), kind="-", format="-", status="failed", problem=exc
-                    )
-                )
+                _not_scanned(report, shown(item), problem=exc)
                 continue
             if source is None:
-                report.sources.append(
-                    SourceResult(
-                        name=shown(item),
-                        kind="-",
-                        format="-",
-                        status="skipped",
-                        skipped="source.skipped_binary",
-                    )
-                )
+                _not_scanned(report, shown(item), skipped="source.skipped_binary")
                 continue
             # listed in the order of the input, as the local engine lists its sources
             result = SourceResult(
@@ -358,13 +356,7 @@ def scan_paths_spark(
     started = time.perf_counter()
     listed = _units(report, session, texts)
     units = [(unit, source) for unit, source, _ in listed]
-    results = {unit.unit: result for unit, _, result in listed if unit.rg_start <= 0}
-    owner = {}
-    current = -1
-    for unit, _ in units:
-        if unit.rg_start <= 0:
-            current = unit.unit
-        owner[unit.unit] = current
+    result_of = {unit.unit: result for unit, _, result in listed}  # a file's units share it
     sink = FindingsSink()
     if units:
         with warnings.catch_warnings():
@@ -374,13 +366,13 @@ def scan_paths_spark(
                 fragments = _run(session, units, scanner, where)
                 for unit_ids, fragment in fragments:
                     for unit_id in unit_ids:
-                        result = results[owner[unit_id]]
+                        result = result_of[unit_id]
                         for batch in fragment.to_batches(
                             filter=(pc.field("unit") == unit_id), use_threads=False
                         ):
                             _route(batch, result, sink, report)
-        for result in results.values():
-            if result.problem is not None:
+        for unit, _, result in listed:
+            if unit.rg_start <= 0 and result.problem is not None:  # once per file
                 result.status = "partial" if result.records else "failed"
     report.findings = sink.table()
     report.columns = sink.columns(scanner)

@@ -147,14 +147,7 @@ def to_dict(report: ScanReport, lang: str | None = None) -> dict[str, Any]:
                 "records": s.records,
                 "findings": s.findings,
                 "status": s.status,
-                # why it was not (wholly) scanned: its problem, or why a folder left it out
-                "problem": (
-                    s.problem.message(lang)
-                    if s.problem
-                    else message(s.skipped, lang)
-                    if s.skipped
-                    else None
-                ),
+                "problem": s.reason(lang),
             }
             for s in report.sources
         ],

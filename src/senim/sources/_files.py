@@ -10,6 +10,7 @@ In folders, hidden entries and ``_``-prefixed metadata files (Spark/Hive ``_SUCC
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -295,9 +296,10 @@ def iter_sources(
             continue
         if stat.S_ISDIR(mode):
             for item in _read_ahead(_folder_files(path)):
-                yield from (
-                    _one(item, in_folder=True, limits=limits) if isinstance(item, str) else [item]
-                )
+                if isinstance(item, str):
+                    yield from _one(item, in_folder=True, limits=limits)
+                else:
+                    yield item
         elif stat.S_ISREG(mode):
             yield from _one(path, in_folder=False, limits=limits)
         else:
@@ -419,7 +421,7 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
             continue
         folders = []
         for entry in entries:
-            name = entry.name
+            name, path = entry.name, entry.path[here:]
             try:
                 is_folder = entry.is_dir()
             except OSError:
@@ -428,15 +430,14 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
                 if name in _META_DIRS:
                     continue
                 if entry.is_symlink():
-                    yield Skipped(name=shown(entry.path[here:]), reason="source.skipped_link")
+                    yield Skipped(name=shown(path), reason="source.skipped_link")
                 else:
                     folders.append(entry.path)
             elif not (name in _META_FILES or name.startswith(_META_PREFIXES)):
-                yield (
-                    entry.path[here:]
-                    if _plain(entry)
-                    else Skipped(name=shown(entry.path[here:]), reason="source.skipped_special")
-                )
+                if _plain(entry):
+                    yield path
+                else:
+                    yield Skipped(name=shown(path), reason="source.skipped_special")
         pending.extend(reversed(folders))
 
 
@@ -483,25 +484,23 @@ def _hint(path: str) -> None:
     except OSError:
         return
     try:
-        os.posix_fadvise(fd, 0, _HEAD_BYTES, _WILL_NEED)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, 0, _HEAD_BYTES, _WILL_NEED)
     finally:
         os.close(fd)
 
 
 def _plain(entry: os.DirEntry[str]) -> bool:
-    """Is ``entry`` a file to open: a regular file, or something whose type cannot be told
-    (a broken link: opening it reports why)?"""
+    """Is ``entry`` (not a folder) a file to open: a regular file, or something whose type
+    cannot be told (a broken link: opening it reports why)? What is left is a named pipe,
+    socket or device."""
     try:
         if entry.is_file():
             return True
-        mode = entry.stat().st_mode
+        entry.stat()
     except OSError:
         return True
-    return not (
-        stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-    )
+    return False
 
 
 def _one(
