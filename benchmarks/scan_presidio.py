@@ -63,6 +63,7 @@ def _as_files(docs: list[str], folder: Path) -> Path:
         old.unlink()
     for i, doc in enumerate(docs):
         (folder / f"doc{i:05d}.txt").write_text(doc, encoding="utf-8")
+    os.sync()  # written back: pages still dirty cannot be dropped from the cache (evict)
     return folder
 
 
