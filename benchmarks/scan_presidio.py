@@ -70,7 +70,7 @@ def _as_files(docs: list[str], folder: Path) -> Path:
 def evict(folder: Path) -> None:
     """Drop the folder's files from the page cache (``POSIX_FADV_DONTNEED``), as a folder
     not read for a while is: the shared machines senim is measured on drop a file's
-    pages 20-40 seconds after its last read, so between rounds they did unasked."""
+    pages soon after its last read, so between rounds they did unasked."""
     for file in folder.iterdir():
         fd = os.open(file, os.O_RDONLY)
         try:
@@ -189,7 +189,7 @@ def main() -> None:
         "detection and decoding of every file included; consecutive short files are scanned "
         "together), twice: with the files' pages dropped from the page cache before each run "
         "(`posix_fadvise(DONTNEED)`: read from the disk, as a folder not read for a while is; "
-        "these shared machines drop a file's pages 20-40 s after its last read) and with "
+        "these shared machines drop a file's pages soon after its last read) and with "
         "every file read just before (cached). Presidio: `AnalyzerEngine` with "
         "`NoOpNlpEngine` "
         "(pattern recognizers only, no PERSON), its `analyze` loop only (engine start-up "

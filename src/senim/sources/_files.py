@@ -454,13 +454,13 @@ def _read_ahead(items: Iterator[T]) -> Iterator[T]:
     bytes of each file (:data:`_HEAD_BYTES`) :data:`_HINT_AHEAD` files before it is opened.
 
     Files not read for a while are no longer in the page cache (on the machines senim is
-    measured on, a folder left alone for 20-40 seconds), and a small file's bytes were
-    then fetched from the disk as it was opened, one file after another: 20-75 µs each
-    against 3 when cached, which made a two-core scan of 5,000 one-page letters 0.35-0.55 s
-    slower than the 1.05 s it takes with the files cached. Asked ahead
-    (``posix_fadvise(WILLNEED)``), the disk fetches many at once while earlier files are
-    scanned (0.1-0.15 s slower than cached); a cached file costs the hint 2-3 µs. Where the
-    system has no such hint (macOS, Windows) the items pass unchanged.
+    measured on, soon after their last read), and a small file's bytes were then fetched
+    from the disk as it was opened, one file after another: 71 µs each against 2.7 when
+    cached, and a two-core scan of 5,000 one-page letters took 1.51 s against 1.07 s
+    cached (``benchmarks/scan_cache.py``). Asked ahead (``posix_fadvise(WILLNEED)``), the
+    disk fetches many at once while earlier files are scanned: 1.17 s. A cached file costs
+    the hint an open, the hint and a close. Where the system has no such hint (macOS,
+    Windows) the items pass unchanged.
     """
     if _WILL_NEED is None:
         yield from items
