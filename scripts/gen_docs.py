@@ -43,6 +43,12 @@ def cli_reference() -> str:
         "The same screens exist in Kazakh and Russian: `senim scan --help --lang kk`, or "
         "`SENIM_LANG=ru senim --help`.",
         "",
+        "A file a command is to write (`--output`, `--out`, `--summary`, `--report`, "
+        "`--save-answers`) is checked before the work starts: a folder, a file in a folder "
+        "that does not exist or a place this user may not write ends the command at once with "
+        "exit code 2 and the reason, not after a long scan, after the questions of "
+        "`senim assess` were answered, or after `senim deid-dp` charged its session's budget.",
+        "",
     ]
     for path in [[], *_commands(root, [])]:
         env = {"COLUMNS": "100", "LINES": "50", "TERM": "dumb", "NO_COLOR": "1", "CI": None}

@@ -135,3 +135,40 @@ def test_bad_policy_is_exit_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "is invalid" in result.output
+
+
+def test_unwritable_summary_is_refused_before_the_output_is_written(tmp_path: Path) -> None:
+    """``--summary`` naming a folder: exit 2 with the reason before anything is written
+    (the de-identified file was written, then the summary failed)."""
+    src = tmp_path / "in.txt"
+    src.write_text("ИИН 900101300007\n", "utf-8")
+    (tmp_path / "summaries").mkdir()
+    result = runner.invoke(
+        app,
+        ["deid", str(src), "--out", str(tmp_path / "out.txt"), "--summary",
+         str(tmp_path / "summaries")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "Cannot write output file" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_dp_budget_is_not_spent_on_results_that_cannot_be_written(tmp_path: Path) -> None:
+    """A persisted DP session whose ``--out`` cannot be written: refused before the query
+    is charged (the budget was spent and the released values lost)."""
+    src = tmp_path / "t.csv"
+    src.write_text("age\n" + "".join(f"{20 + i % 50}\n" for i in range(500)), "utf-8")
+    store = f"sqlite:///{tmp_path / 'senim.db'}"
+
+    def release(out: Path) -> int:
+        return runner.invoke(
+            app,
+            ["deid-dp", str(src), "--query", "count", "--budget", "1", "--epsilon", "1",
+             "--session", "q3", "--store", store, "--out", str(out)],
+        ).exit_code  # fmt: skip
+
+    assert release(tmp_path / "missing" / "r.json") == 2
+    assert release(tmp_path / "r.json") == 0  # the whole budget was still there
+    assert (tmp_path / "r.json").exists()
+    assert release(tmp_path / "again.json") == 2  # and now it is spent

@@ -11,7 +11,13 @@ from typing import Annotated
 
 import typer
 
-from senim.cli._common import DebugOption, LangOption, handle_errors, write_text_output
+from senim.cli._common import (
+    DebugOption,
+    LangOption,
+    check_output,
+    handle_errors,
+    write_text_output,
+)
 
 
 class Format(StrEnum):
@@ -114,6 +120,7 @@ def audit_command(
 ) -> None:
     """Audit decisions for bias: metrics per group, disparities, policy pass/fail."""
     with handle_errors(lang, debug):
+        check_output(output)
         from senim.audit import audit_decisions, load_policy
         from senim.audit._render import render_json, render_table
         from senim.errors import CheckFailed
@@ -208,6 +215,7 @@ def explain_command(
 ) -> None:
     """Explain a model: importance, partial dependence, robustness, reasons, counterfactuals."""
     with handle_errors(lang, debug):
+        check_output(output)
         from senim.audit._data import read_table
         from senim.audit._explain import explain_model
         from senim.audit._explain_render import (
@@ -278,6 +286,7 @@ def drift_command(
 ) -> None:
     """Compare two periods: population stability index per feature and per group."""
     with handle_errors(lang, debug):
+        check_output(output)
         from senim.audit import load_policy
         from senim.audit._drift import drift
         from senim.audit._explain_render import render_drift_json, render_drift_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -113,6 +114,34 @@ def run(fn: Callable[[], T], lang: str | None, debug: bool = False) -> T:
     with handle_errors(lang, debug):
         return fn()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_output(*paths: str | None) -> None:
+    """Refuse an output path that cannot be written before the work that fills it, not
+    after it (a scan of a lake, then "is a directory"): a folder, a file in a folder that
+    does not exist, or one this process may not write. ``None`` and ``-`` (standard output)
+    pass. Nothing is created; what happens to the folder meanwhile is still reported when
+    the output is written."""
+    from senim.errors import InputError
+
+    for path in paths:
+        if path in (None, "-"):
+            continue
+        code = _unwritable(path)
+        if code is not None:
+            raise InputError("error.output_write", path=path, reason=os.strerror(code))
+
+
+def _unwritable(path: str) -> int | None:
+    """Why ``path`` cannot be written (an errno code), or ``None`` when it can."""
+    if os.path.isdir(path):
+        return errno.EISDIR
+    if os.path.exists(path):
+        return None if os.access(path, os.W_OK) else errno.EACCES
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return errno.ENOTDIR if os.path.exists(folder) else errno.ENOENT
+    return None if os.access(folder, os.W_OK | os.X_OK) else errno.EACCES
 
 
 def write_text_output(text: str, path: str | None) -> None:

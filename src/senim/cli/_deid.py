@@ -11,7 +11,14 @@ if TYPE_CHECKING:
     from senim.deid import DeidKeys, Policy
 
 from senim._i18n import message, resolve_lang
-from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
+from senim.cli._common import (
+    DebugOption,
+    LangOption,
+    check_output,
+    handle_errors,
+    stderr,
+    write_text_output,
+)
 
 KeyFileOption = Annotated[
     Path | None,
@@ -98,6 +105,7 @@ def deid(
 
         if out is None:
             raise UsageError("deid.out_required")
+        check_output(out, summary_path, report)  # before the work, not after it
         policy = load_policy(policy_path) if policy_path is not None else PolicyModel()
         if plan_only:
             plan = make_plan(input_path, policy=policy)
@@ -285,6 +293,8 @@ def dp_release(
 
         if not input_path.exists():
             raise InputError("error.path_not_found", path=str(input_path))
+        # before any budget is spent: results that cannot be written are a budget lost
+        check_output(out)
         keys = [g.strip() for g in groups.split(",")] if groups else None
         queries = [parse_query(q, epsilon=epsilon, by=by, groups=keys) for q in query]
         batches = list(open_file(input_path).batches())

@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 
 from senim._i18n import message, resolve_lang, shown
-from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
+from senim.cli._common import (
+    DebugOption,
+    LangOption,
+    check_output,
+    handle_errors,
+    stderr,
+    write_text_output,
+)
 from senim.errors import CheckFailed, UsageError
 
 CLASSIFY_FORMATS = ("table", "json", "html")
@@ -94,6 +101,7 @@ def classify_command(
 
     with handle_errors(lang, debug):
         fmt = _format(output_format, CLASSIFY_FORMATS)
+        check_output(output)
         if fail_on is not None and fail_on not in FAIL_ON:
             raise UsageError("error.unknown_format", value=fail_on, choices=", ".join(FAIL_ON))
         day = _date(as_of)
@@ -316,6 +324,8 @@ def assess_command(
 
     with handle_errors(lang, debug):
         fmt = _format(output_format, CLASSIFY_FORMATS)
+        # before the questions are asked, not after they have been answered
+        check_output(output, None if save_answers is None else str(save_answers))
         code = resolve_lang(lang)
         system = load_card(card)
         questionnaire = load_questionnaire()

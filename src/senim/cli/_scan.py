@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import os
 import sys
@@ -15,7 +14,14 @@ import typer
 
 from senim._collector import collector_paused
 from senim._i18n import message, resolve_lang
-from senim.cli._common import DebugOption, LangOption, handle_errors, stderr, write_text_output
+from senim.cli._common import (
+    DebugOption,
+    LangOption,
+    check_output,
+    handle_errors,
+    stderr,
+    write_text_output,
+)
 from senim.errors import EXIT_PARTIAL, CheckFailed, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -58,8 +64,6 @@ class _JsonlOut:
             self.text = sys.stdout
             self.fh = getattr(sys.stdout, "buffer", None)
         else:
-            if os.path.isdir(path):  # found now, not once the whole scan is done
-                raise InputError("error.output_write", path=path, reason=os.strerror(errno.EISDIR))
             # a hidden partial file (folders skip hidden files, so a scan never reads its own
             # output), renamed when the scan is done
             head, tail = os.path.split(path)
@@ -234,6 +238,7 @@ def scan(
         if paths.count("-") > 1 or ("-" in paths and engine != "local"):
             raise UsageError("scan.stdin")
         n_workers = _workers(workers)
+        check_output(output)  # before the scan, not after it
         with collector_paused():  # the imports build objects that live as long as the process
             if engine == "local":
                 from senim.engine._helpers import arrow_without_numpy, discard_early, start_early
