@@ -6,7 +6,8 @@ Documents are kk/ru/en sentences rendered from the evaluation templates with fre
 values (``make_eval_set.render``, seeded), written as JSON Lines; the letters Presidio reads
 are also written as a folder of text files, one letter each, scanned both out of the page
 cache (dropped before each run, as a folder not read for a while is) and in it (read just
-before). senim is timed as a subprocess:
+before), and so are all the letters of the JSON Lines rows (the same documents, one file
+each instead of one line each; the fixed start-up weighs less on more files). senim is timed as a subprocess:
 ``senim scan docs.jsonl --format jsonl`` (or the folder) from process start to exit, imports
 and model loading included. Presidio runs in its fastest mode, pattern recognizers only
 (``NoOpNlpEngine``), timed over its ``analyze`` loop alone (engine start-up excluded, in
@@ -185,7 +186,8 @@ def main() -> None:
         "*sentences* (one template, ~90 characters) and *letters* (12 templates, ~1 KB). senim: "
         "the whole `senim scan docs.jsonl --format jsonl` process (start-up, reading, all 16 "
         "detectors incl. PERSON, writing); the letters Presidio reads are also scanned as a "
-        f"folder of {args.presidio_docs:,} text files, one letter each (opening, encoding "
+        f"folder of {args.presidio_docs:,} text files, one letter each, and all "
+        f"{args.letter_docs:,} letters as {args.letter_docs:,} files (opening, encoding "
         "detection and decoding of every file included; consecutive short files are scanned "
         "together), twice: with the files' pages dropped from the page cache before each run "
         "(`posix_fadvise(DONTNEED)`: read from the disk, as a folder not read for a while is; "
@@ -228,12 +230,29 @@ def main() -> None:
         if label == "letters":
             folder = _as_files(p_docs, WORK / f"{label}-files")
             files = f"{p_n:,} files"
+            cold = "not in the page cache"
             if hasattr(os, "posix_fadvise"):
-                cold = "not in the page cache"
                 hows += [
                     (f"{files}, {cold}, both cores", [], folder, p_n, evict, f"{files}, {cold}"),
                     (f"{files}, {cold}, `--workers 1`", ["--workers", "1"], folder, p_n, evict, ""),
                 ]
+            if n > p_n:  # every letter of the JSON Lines rows, one file each
+                every = _as_files(docs, WORK / f"{label}-files-all")
+                whole = f"{n:,} files"
+                if hasattr(os, "posix_fadvise"):
+                    hows.append(
+                        (f"{whole}, {cold}, both cores", [], every, n, evict, f"{whole}, {cold}")
+                    )
+                hows.append(
+                    (
+                        f"{whole}, in the page cache, both cores",
+                        [],
+                        every,
+                        n,
+                        cache,
+                        f"{whole}, in the page cache",
+                    )
+                )
             hows += [
                 (
                     f"{files}, in the page cache, both cores",
