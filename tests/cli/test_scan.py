@@ -185,6 +185,24 @@ def test_named_pipes_and_folder_links_are_named_one_line_per_reason(
     assert str(elsewhere / "more.txt") not in sources  # the link was not followed
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_folder_with_no_file_to_scan_is_named(
+    runner: CliRunner, data: Path, tmp_path_factory: pytest.TempPathFactory, lang: str
+) -> None:
+    """Not an error (exit 0), but said: a mistyped mount point is not a clean folder."""
+    empty = tmp_path_factory.mktemp("mounted")
+    (empty / ".cache").write_text("ИИН 900101300007\n", encoding="utf-8")  # hidden
+    result = runner.invoke(app, ["scan", str(empty), str(data), "-f", "json", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    line = message("scan.folder_empty", lang, count=1, names=str(empty))
+    assert line in result.stderr
+    sources = json.loads(result.stdout)["sources"]
+    assert sources[0]["source"] == str(empty)
+    assert sources[0]["status"] == "skipped"
+    assert sources[0]["problem"] == message("source.folder_empty", lang)
+    assert all(s["status"] == "ok" for s in sources[1:])
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "html", "table"])
 def test_output_to_a_folder_is_refused_before_scanning(
     runner: CliRunner, data: Path, tmp_path_factory: pytest.TempPathFactory, fmt: str

@@ -309,6 +309,33 @@ def _stdin_found(data: bytes) -> tuple[set[tuple[str, str | None, int | None, st
     return _found(report), errors + [p.key for p in report.problems]
 
 
+def test_a_stream_beyond_its_limit_is_a_problem_not_a_full_disk() -> None:
+    """Standard input is spooled into a temporary file before it is read; an endless
+    stream (``cat /dev/zero | senim scan -``) filled the disk. Past ``max_stream_bytes``
+    it is a problem naming the limit; up to it, it is scanned whole."""
+    import io
+
+    from senim.sources import ArchiveLimits
+    from senim.sources._blob import STREAM_MAX_BYTES
+    from senim.sources._files import stdin_source
+
+    assert ArchiveLimits().max_stream_bytes == STREAM_MAX_BYTES == 8 << 30
+    limits = ArchiveLimits(max_stream_bytes=4 << 20)
+    line = f"ИИН {IIN}\n".encode()
+    stream = io.BytesIO(line * ((4 << 20) // len(line) + 1))
+    (item,) = stdin_source(stream=stream, limits=limits)
+    assert isinstance(item, InputError)
+    assert item.key == "source.stream_limit"
+    assert item.message("en").startswith("<stdin>: stopped after 4 MiB")
+    assert stream.tell() <= (4 << 20) + (1 << 20)  # no further than the limit and one read
+    whole = line * ((4 << 20) // len(line))
+    (source,) = stdin_source(stream=io.BytesIO(whole), limits=limits)
+    assert not isinstance(source, InputError)
+    from senim.discovery._api import scan_sources
+
+    assert scan_sources([source]).entity_counts == {"KZ_IIN": (4 << 20) // len(line)}
+
+
 def test_stdin_is_read_by_what_its_bytes_say(tmp_path: Path) -> None:
     text = f"ИИН {IIN}, e-mail {EMAIL}\n".encode()
     assert _stdin_found(text) == (

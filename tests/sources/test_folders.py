@@ -282,3 +282,87 @@ def test_an_archive_member_named_with_control_characters(tmp_path: Path) -> None
     assert report.entity_counts == {"KZ_IIN": 1}
     sources = {f.source for f in report.finding_list()}
     assert sources == {f"{tmp_path / 'bundle.zip'}!a\\x1b[31mred.txt"}
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        [],
+        [".hidden.txt"],
+        ["sub/", "sub/deeper/"],
+        [".git/", ".git/config", "_delta_log/", "_delta_log/0.json", "_SUCCESS"],
+    ],
+    ids=["empty", "hidden only", "empty subfolders", "metadata only"],
+)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_folder_with_no_file_to_scan_is_named(
+    tmp_path: Path, layout: list[str], workers: int
+) -> None:
+    """A folder that holds no file to scan was a scan of "0 sources" and exit 0, as a
+    folder without personal data is: a mistyped mount point looked like a clean one."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for entry in layout:
+        if entry.endswith("/"):
+            (folder / entry).mkdir()
+        else:
+            (folder / entry).write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    report = scan_paths([folder, tmp_path / "other.txt"], workers=workers)
+    assert [(s.name, s.status, s.skipped) for s in report.sources] == [
+        (str(folder), "skipped", "source.folder_empty"),
+        (str(tmp_path / "other.txt"), "ok", None),
+    ]
+    assert not report.problems
+    assert report.entity_counts == {"KZ_IIN": 1}
+
+
+def test_a_folder_with_files_or_problems_is_not_called_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "one" / "deep").mkdir(parents=True)
+    (tmp_path / "one" / "deep" / "a.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(_files.os, "scandir", scandir)
+    assert list(_folder_files(tmp_path / "one")) == [str(tmp_path / "one" / "deep" / "a.txt")]
+    items = list(_folder_files(tmp_path / "locked"))
+    assert [i.key for i in items if isinstance(i, InputError)] == ["source.folder_unreadable"]
+    assert not [i for i in items if isinstance(i, Skipped)]
+
+
+@posix_only
+def test_progress_counts_only_what_the_total_counted(tmp_path: Path, watchdog: None) -> None:
+    """The bar's total counts the files listed (their sizes); a link to a folder added
+    the folder's own size to the progress, and a skipped binary file with a name that is
+    not UTF-8 added nothing, so the bar ended short of or past its total."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (folder / "b.bin").write_bytes(b"\x00\x01\x02binary" * 10)
+    name = os.fsencode(folder) + b"/\xcf\xf0\xe8\xec\xe5\xf0.bin"  # cp1251, not UTF-8
+    with open(name, "wb") as fh:
+        fh.write(b"\x00\x01binary" * 20)
+    os.mkfifo(folder / "pipe.txt")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (folder / "link").symlink_to(elsewhere, target_is_directory=True)
+    totals: list[int] = []
+    progress: list[int] = []
+    report = scan_paths([folder], workers=1, on_total=totals.append, on_progress=progress.append)
+    reasons = sorted(s.skipped or "" for s in report.sources if s.status == "skipped")
+    assert reasons == [
+        "source.skipped_binary",
+        "source.skipped_binary",
+        "source.skipped_link",
+        "source.skipped_special",
+    ]
+    sizes = [(folder / "a.txt").stat().st_size, (folder / "b.bin").stat().st_size]
+    assert totals == [sum(sizes) + os.stat(name).st_size]
+    assert sum(progress) == totals[0]

@@ -403,8 +403,8 @@ _SKIPPED_SHOWN = 5
 
 def _note_skipped(report: ScanReport, lang: str | None) -> None:
     """Say which files a folder scan left out (binary files of unknown formats, named
-    pipes and devices, links to folders), one line per reason: not an error, but never
-    silent."""
+    pipes and devices, links to folders) and which folders held no file to scan, one line
+    per reason: not an error, but never silent."""
     by_reason: dict[str, list[str]] = {}
     for s in report.sources:
         if s.status == "skipped":
@@ -415,9 +415,8 @@ def _note_skipped(report: ScanReport, lang: str | None) -> None:
             names = message(
                 "scan.skipped_more", lang, names=names, count=len(skipped) - _SKIPPED_SHOWN
             )
-        text = message(
-            "scan.skipped", lang, count=len(skipped), reason=message(reason, lang), names=names
-        )
+        key = "scan.folder_empty" if reason == "source.folder_empty" else "scan.skipped"
+        text = message(key, lang, count=len(skipped), reason=message(reason, lang), names=names)
         stderr.print(text, markup=False)
 
 

@@ -110,7 +110,11 @@ def _named(item: InputError | Skipped) -> str | None:
 
 
 def _file_size(item: InputError | Skipped) -> int:
-    """The size of the file a problem or a skipped file names (0 when there is none)."""
+    """The bytes of the progress bar's total that a problem or a skipped file stands for:
+    the size of the file a problem names (0 when there is none), a skipped file's own
+    count (a link to a folder or a pipe was never counted)."""
+    if isinstance(item, Skipped):
+        return item.size
     name = _named(item)
     try:
         return os.stat(name).st_size if name else 0

@@ -31,6 +31,12 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
 SPOOL_MEMORY = 32 << 20
 """Extracted archive members up to this size stay in memory; larger ones go to a temp file."""
 
+STREAM_MAX_BYTES = 8 << 30
+"""Bytes of standard input or of a named pipe held for a scan, at most (by default;
+:class:`~senim.sources.ArchiveLimits` ``max_stream_bytes``): a stream can be read only once,
+so it is spooled into a temporary file first, and an endless one (``cat /dev/zero``) would
+fill the disk."""
+
 
 class Blob(Protocol):
     @property
@@ -256,13 +262,23 @@ class StreamError(OSError):
 
 
 class LimitedReader:
-    """A read-only stream that fails once more than ``limit`` bytes come out (zip bombs)."""
+    """A read-only stream that fails once more than ``limit`` bytes come out (zip bombs,
+    endless streams)."""
 
-    def __init__(self, inner: Any, limit: int, name: str, also_close: Any = None) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        limit: int,
+        name: str,
+        also_close: Any = None,
+        *,
+        key: str = "source.archive_limit",
+    ) -> None:
         self._inner = inner
         self._also_close = also_close
         self._limit = limit
         self._name = name
+        self._key = key  # the message once the limit is passed
         self.count = 0
 
     def read(self, n: int = -1) -> bytes:
@@ -273,7 +289,7 @@ class LimitedReader:
             raise StreamError(str(exc) or type(exc).__name__) from exc
         self.count += len(data)
         if self.count > self._limit:
-            raise InputError("source.archive_limit", source=self._name, limit=_mib(self._limit))
+            raise InputError(self._key, source=self._name, limit=_mib(self._limit))
         return data
 
     def readable(self) -> bool:

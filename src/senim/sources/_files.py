@@ -28,9 +28,11 @@ from senim.errors import InputError
 from senim.sources._archive import ZipSource
 from senim.sources._base import Progress, Source, first_line
 from senim.sources._blob import (
+    STREAM_MAX_BYTES,
     Blob,
     FileBlob,
     GzipBlob,
+    LimitedReader,
     SpooledBlob,
     _Wrapper,
     read_error,
@@ -108,10 +110,14 @@ _META_DIRS = {"_temporary", "_delta_log", "__pycache__"}
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A file found in a folder and deliberately not scanned, with the reason key."""
+    """A file found in a folder and deliberately not scanned, with the reason key (or a
+    folder named for a scan that held no file to scan)."""
 
     name: str
     reason: str
+    size: int = 0
+    """Its bytes the progress bar's total counts (:func:`file_sizes`): a file's own size
+    when it was listed as a file (a binary file of an unknown format), else 0."""
 
 
 def _suffix(filename: str) -> str:
@@ -358,8 +364,12 @@ def _stream_source(path: str, limits: ArchiveLimits | None) -> Iterator[Source |
 def _spooled_source(
     stream: IO[bytes], name: str, filename: str, limits: ArchiveLimits | None
 ) -> Iterator[Source | InputError]:
+    limit = STREAM_MAX_BYTES if limits is None else limits.max_stream_bytes
     try:
-        spool = spooled_copy(stream)
+        spool = spooled_copy(LimitedReader(stream, limit, name, key="source.stream_limit"))
+    except InputError as exc:  # more than the limit came in
+        yield exc
+        return
     except OSError as exc:
         yield read_error(name, exc)
         return
@@ -403,10 +413,24 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
     (opening a pipe waits for a writer that may never come, a device may never end) and a
     link to a folder (not followed: links can make a loop) as :class:`Skipped`; a folder
     that cannot be listed as a problem. Entries are typed from the listing itself
-    (``d_type``), without a ``stat`` per file.
+    (``d_type``), without a ``stat`` per file. A folder that holds nothing to scan, or
+    only hidden entries, is named as :class:`Skipped` itself: a mistyped mount point is
+    told apart from a folder without personal data.
     """
     here = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0  # not "./a.txt"
     pending = [os.fspath(folder)]  # folders still to list, the next one last (no recursion)
+    found = False
+    for item in _listed(pending, here):
+        found = True
+        yield item
+    if not found:
+        yield Skipped(name=shown(folder), reason="source.folder_empty")
+
+
+def _listed(pending: list[str], here: int) -> Iterator[str | Skipped | InputError]:
+    """What :func:`_folder_files` yields, before the check for an empty folder: ``pending``
+    holds the folders still to list, ``here`` how many leading characters of each path to
+    leave out."""
     while pending:
         top = pending.pop()
         try:
@@ -506,8 +530,9 @@ def _plain(entry: os.DirEntry[str]) -> bool:
 def _one(
     path: Path | str, *, in_folder: bool, limits: ArchiveLimits | None
 ) -> Iterator[Source | Skipped | InputError]:
+    blob = FileBlob(path)
     try:
-        source = open_blob(FileBlob(path), in_folder=in_folder, limits=limits)
+        source = open_blob(blob, in_folder=in_folder, limits=limits)
     except InputError as exc:
         yield exc
         return
@@ -520,6 +545,10 @@ def _one(
         yield InputError("source.parse_failed", source=shown(path), reason=first_line(exc))
         return
     if source is None:
-        yield Skipped(name=shown(path), reason="source.skipped_binary")
+        try:
+            size = blob.size
+        except OSError:
+            size = 0
+        yield Skipped(name=shown(path), reason="source.skipped_binary", size=size)
     else:
         yield source

@@ -1,4 +1,5 @@
-"""Limits against zip bombs, for ``.zip`` and ``.gz`` inputs (a pydantic model).
+"""Limits against zip bombs, for ``.zip`` and ``.gz`` inputs, and against endless streams
+(a pydantic model).
 
 Kept apart from the readers: pydantic loads only when an archive is opened or limits are
 given, not with every scan.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from senim.sources._blob import STREAM_MAX_BYTES
+
 __all__ = ["DEFAULT_LIMITS", "ArchiveLimits", "archive_limits"]
 
 
 class ArchiveLimits(BaseModel):
-    """Limits against zip bombs (defaults fit real exports; raise them deliberately)."""
+    """Limits against zip bombs and endless streams (defaults fit real exports; raise them
+    deliberately)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -27,6 +31,11 @@ class ArchiveLimits(BaseModel):
         default=64 << 20, ge=0, description="Members smaller than this skip the ratio check."
     )
     max_depth: int = Field(default=2, ge=0, description="Archives nested inside archives.")
+    max_stream_bytes: int = Field(
+        default=STREAM_MAX_BYTES,
+        gt=0,
+        description="Bytes of standard input or a named pipe, spooled before they are scanned.",
+    )
 
 
 DEFAULT_LIMITS = ArchiveLimits()
