@@ -173,6 +173,23 @@ def test_tables_are_read_with_the_columns_listed_not_reflected_again(
     assert listed.row_count() == 4
 
 
+def test_a_table_name_with_control_characters_is_shown_escaped(tmp_path: Path) -> None:
+    """A table named with an escape sequence reached the terminal of whoever read a
+    problem or the report; it is named as a file with such a name is (``\\x1b``)."""
+    import sqlite3
+
+    path = tmp_path / "esc.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute('CREATE TABLE "clients\x1b[2J" (iin TEXT)')
+        conn.execute(f"INSERT INTO \"clients\x1b[2J\" VALUES ('{IIN}')")
+    conn.close()
+    report = scan_database(f"sqlite:///{path}")
+    assert not report.problems
+    (source,) = report.sources
+    assert source.name.endswith("#main.clients\\x1b[2J")
+    assert report.entity_counts == {"KZ_IIN": 1}
+
+
 def test_sample_limits_rows_per_table(db: Db) -> None:
     report = scan_database(db.url, include=[f"{db.schema}.clients"], sample=1)
     (source,) = report.sources

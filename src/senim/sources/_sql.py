@@ -24,6 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from senim import _i18n
 from senim.errors import InputError
 from senim.sources._base import KEY_COL, RECORD_COL, Progress, SourceKind, first_line
 
@@ -278,7 +279,9 @@ class SqlTableSource:
         each of them has been read, and again when the last of them is dropped."""
         self._released = False
         qualified = f"{schema}.{table}" if schema else table
-        self.name = f"{url_shown}#{qualified}"
+        # a name with control characters (a table named with an escape sequence) is shown
+        # escaped, as a file's is: it reaches terminals and reports
+        self.name = _i18n.shown(f"{url_shown}#{qualified}")
         self.format = engine.dialect.name
         self.size = 0
         """Bytes read, for progress: not known ahead for a table."""
