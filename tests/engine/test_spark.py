@@ -106,6 +106,16 @@ def test_cli_engine_spark(spark: Any, lake: Path) -> None:
     assert data["summary"]["entities"] == {"KZ_IIN": 2, "PERSON": 1, "KZ_PHONE": 1}
 
 
+def test_a_local_session_logs_through_senims_profile(spark: Any) -> None:
+    """Spark's default profile printed its notices (the profile used, "Setting default
+    log level", a missing native Hadoop library) around senim's messages at every scan;
+    a local session senim starts logs through the profile senim ships."""
+    config = spark._jvm.org.apache.logging.log4j.LogManager.getContext(False).getConfiguration()
+    assert Path(config.getConfigurationSource().getLocation()) == spark_engine._LOG_CONFIG
+    assert config.getLoggers().containsKey("org.apache.hadoop.util.NativeCodeLoader")
+    assert str(config.getRootLogger().getLevel()) == "ERROR"  # set once it is up
+
+
 def test_spark_refuses_database_urls() -> None:
     result = CliRunner().invoke(app, ["scan", "sqlite:///x.db", "--engine", "spark"])
     assert result.exit_code == 2

@@ -295,6 +295,10 @@ def _payload_out(unit: int, seq: int, kind: str, payload: object) -> pa.RecordBa
     return pa.RecordBatch.from_pylist([row], schema=OUT_SCHEMA)
 
 
+_LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+"""Logging of a local Spark session senim starts (errors only, on stderr)."""
+
+
 def _session(master: str | None) -> Any:
     try:
         from pyspark import SparkConf
@@ -320,6 +324,12 @@ def _session(master: str | None) -> Any:
             builder = builder.config("spark.driver.host", "127.0.0.1").config(
                 "spark.driver.bindAddress", "127.0.0.1"
             )
+            if not SparkConf().contains("spark.driver.extraJavaOptions"):
+                # Spark's own notices would surround senim's messages: errors only
+                builder = builder.config(
+                    "spark.driver.extraJavaOptions",
+                    f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}",
+                )
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "PySpark does not yet", FutureWarning)
