@@ -158,14 +158,9 @@ def test_a_pipe_named_explicitly_is_read_once_and_whole(
     assert report.sources[0].format == expected
 
 
-def test_a_folder_that_cannot_be_listed_is_a_problem(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``os.walk`` passed over a folder it could not list; now the report says so and
-    the rest is scanned."""
-    (tmp_path / "locked").mkdir()
-    (tmp_path / "locked" / "x.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
-    (tmp_path / "open.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+def _lock_folders_named_locked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the walk's listing of any folder named ``locked`` fail as without permission
+    (root may list any folder, so a mode cannot make one unlistable)."""
     real = os.scandir
 
     def scandir(path: str) -> object:
@@ -174,6 +169,17 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(
         return real(path)
 
     monkeypatch.setattr(_files.os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``os.walk`` passed over a folder it could not list; now the report says so and
+    the rest is scanned."""
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    (tmp_path / "open.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    _lock_folders_named_locked(monkeypatch)
     report = scan_paths([tmp_path], workers=1)
     assert [p.key for p in report.problems] == ["source.folder_unreadable"]
     assert report.problems[0].params["source"] == str(tmp_path / "locked")
@@ -323,14 +329,7 @@ def test_a_folder_with_files_or_problems_is_not_called_empty(
     (tmp_path / "one" / "deep").mkdir(parents=True)
     (tmp_path / "one" / "deep" / "a.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
     (tmp_path / "locked").mkdir()
-    real = os.scandir
-
-    def scandir(path: str) -> object:
-        if os.path.basename(path) == "locked":
-            raise PermissionError(13, "Permission denied", path)
-        return real(path)
-
-    monkeypatch.setattr(_files.os, "scandir", scandir)
+    _lock_folders_named_locked(monkeypatch)
     assert list(_folder_files(tmp_path / "one")) == [str(tmp_path / "one" / "deep" / "a.txt")]
     items = list(_folder_files(tmp_path / "locked"))
     assert [i.key for i in items if isinstance(i, InputError)] == ["source.folder_unreadable"]
