@@ -47,7 +47,10 @@ def cli_reference() -> str:
         "`--save-answers`) is checked before the work starts: a folder, a file in a folder "
         "that does not exist or a place this user may not write ends the command at once with "
         "exit code 2 and the reason, not after a long scan, after the questions of "
-        "`senim assess` were answered, or after `senim deid-dp` charged its session's budget.",
+        "`senim assess` were answered, or after `senim deid-dp` charged its session's budget. "
+        "Text shown on a terminal (reports, problems, errors) writes control characters that "
+        "come from the data, such as an escape sequence in an audited group's value or a "
+        "card's name, as `\\xNN`; a file or a pipe gets the text unchanged.",
         "",
     ]
     for path in [[], *_commands(root, [])]:

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from senim._i18n import LANGS, catalogue, message, resolve_lang
+from senim._i18n import LANGS, catalogue, for_terminal, message, resolve_lang
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
@@ -61,3 +61,18 @@ def test_no_cyrillic_in_english_messages() -> None:
     # entity names written in Russian/Kazakh inside English text would be a translation miss
     # (the product's own name, сенім, is the one Kazakh word English text may hold)
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain ascii", "plain ascii"),
+        ("Алматы, Төле би көшесі", "Алматы, Төле би көшесі"),
+        ("rows\n\tindented\n", "rows\n\tindented\n"),  # lines and tabs are the layout
+        ("group \x1b[2J cleared", "group \\x1b[2J cleared"),
+        ("carriage\rreturn", "carriage\\x0dreturn"),
+        ("bell\x07 and del\x7f and csi\x9b", "bell\\x07 and del\\x7f and csi\\x9b"),
+    ],
+)
+def test_text_for_a_terminal_escapes_control_characters(text: str, expected: str) -> None:
+    assert for_terminal(text) == expected

@@ -1,16 +1,20 @@
-"""CLI plumbing: output paths refused before the work that would fill them."""
+"""CLI plumbing: output paths refused before the work that would fill them; text for a
+terminal."""
 
 from __future__ import annotations
 
 import errno
+import io
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 
 from senim._i18n import message
-from senim.cli._common import check_output
+from senim.cli._common import check_output, handle_errors, write_text_output
 from senim.errors import InputError
 
 
@@ -69,3 +73,31 @@ def test_read_only_places_are_refused(tmp_path: Path) -> None:
         with pytest.raises(InputError) as info:
             check_output(str(path))
         assert os.strerror(errno.EACCES) in info.value.message("en")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_text_output_is_escaped_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    """An audited group or a card named with an escape sequence reached the terminal; a
+    file or a pipe gets the text as it is (JSON and YAML escape such characters anyway)."""
+    out = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    write_text_output("group\x1b[2J\n\tnext", None)
+    expected = "group\\x1b[2J\n\tnext\n" if terminal else "group\x1b[2J\n\tnext\n"
+    assert out.getvalue() == expected
+
+
+def test_error_messages_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(typer.Exit) as info, handle_errors("en"):
+        raise InputError("error.path_not_found", path="report\x1b]0;owned\x07.csv")
+    assert info.value.exit_code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "report\\x1b]0;owned\\x07.csv" in err

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from senim._i18n import message, resolve_lang
+from senim._i18n import for_terminal, message, resolve_lang
 from senim.errors import PartialFailure, SenimError
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def report_problems(problems: list[str], lang: str | None) -> None:
 
     prefix = message("error.prefix", lang)
     for problem in problems:
-        text = escape(problem)  # it names files and columns: never read as markup
+        text = escape(for_terminal(problem))  # it names files and columns: not markup
         stderr.print(f"[bold red]{prefix}:[/] {text}", markup=True, highlight=False)
 
 
@@ -87,13 +87,13 @@ def handle_errors(lang: str | None, debug: bool = False) -> Iterator[None]:
         raise
     except PartialFailure as exc:
         report_problems(exc.problems, lang)
-        stderr.print(exc.message(lang), markup=False)
+        stderr.print(for_terminal(exc.message(lang)), markup=False)
         raise typer.Exit(exc.exit_code) from None
     except SenimError as exc:
         if debug_enabled(debug):
             raise
         prefix = message("error.prefix", lang)
-        stderr.print(f"{prefix}: {exc.message(lang)}", markup=False)
+        stderr.print(f"{prefix}: {for_terminal(exc.message(lang))}", markup=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
@@ -145,8 +145,11 @@ def _unwritable(path: str) -> int | None:
 
 
 def write_text_output(text: str, path: str | None) -> None:
-    """Write to ``path`` or stdout ("-" or None)."""
+    """Write to ``path`` or stdout ("-" or None); on a terminal, control characters from
+    the data are escaped (:func:`~senim._i18n.for_terminal`)."""
     if path in (None, "-"):
+        if sys.stdout.isatty():
+            text = for_terminal(text)
         sys.stdout.write(text)
         if text and not text.endswith("\n"):
             sys.stdout.write("\n")

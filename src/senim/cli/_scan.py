@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from senim._collector import collector_paused
-from senim._i18n import message, resolve_lang
+from senim._i18n import for_terminal, message, resolve_lang
 from senim.cli._common import (
     DebugOption,
     LangOption,
@@ -343,7 +343,8 @@ def scan(
 
 def _print_problems(report: ScanReport, code: str | None) -> None:
     for problem in report.problems:
-        stderr.print(f"{message('error.prefix', code)}: {problem.message(code)}", markup=False)
+        text = for_terminal(problem.message(code))
+        stderr.print(f"{message('error.prefix', code)}: {text}", markup=False)
 
 
 _Counters = tuple[Callable[[int], None] | None, Callable[[int], None] | None]
