@@ -42,13 +42,18 @@ _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters but the tab and the new line, which text laid out in lines holds."""
 
 
+def _escape(match: re.Match[str]) -> str:
+    """A control character matched as ``\\xNN``."""
+    return f"\\x{ord(match.group()):02x}"
+
+
 def for_terminal(text: str) -> str:
     """``text`` with control characters other than tabs and new lines written as ``\\xNN``,
     as :func:`shown` writes them in names: what comes from the data (a group's value, a
     card's name, a column, a reason a library gave) can then not rewrite a terminal."""
     if text.isascii() and text.isprintable():
         return text
-    return _CONTROL_IN_TEXT.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL_IN_TEXT.sub(_escape, text)
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -69,7 +74,7 @@ def shown(path: str | os.PathLike[str]) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = _escaped_bytes(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escape, text)
 
 
 def _escaped_bytes(text: str) -> str:

@@ -418,19 +418,18 @@ def _folder_files(folder: Path) -> Iterator[str | Skipped | InputError]:
     told apart from a folder without personal data.
     """
     here = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0  # not "./a.txt"
-    pending = [os.fspath(folder)]  # folders still to list, the next one last (no recursion)
     found = False
-    for item in _listed(pending, here):
+    for item in _listed(os.fspath(folder), here):
         found = True
         yield item
     if not found:
         yield Skipped(name=shown(folder), reason="source.folder_empty")
 
 
-def _listed(pending: list[str], here: int) -> Iterator[str | Skipped | InputError]:
-    """What :func:`_folder_files` yields, before the check for an empty folder: ``pending``
-    holds the folders still to list, ``here`` how many leading characters of each path to
-    leave out."""
+def _listed(folder: str, here: int) -> Iterator[str | Skipped | InputError]:
+    """What :func:`_folder_files` yields for ``folder``, before the check for an empty
+    folder; ``here``: how many leading characters of each path to leave out."""
+    pending = [folder]  # folders still to list, the next one last (no recursion)
     while pending:
         top = pending.pop()
         try:
